@@ -183,3 +183,11 @@ def test_decoders_turn_garbage_into_codec_errors_only(regs: list[int]) -> None:
 def test_port_block_round_trips(state, fault, stop, pay, vals, sid) -> None:  # type: ignore[no-untyped-def]
     live = PortLive(state, *vals[:6], fault, stop, pay, sid)
     assert C.decode_ports(C.encode_port(live)) == [live]
+
+
+def test_the_published_register_map_document_is_current() -> None:
+    from comm.pile.docgen import render
+
+    doc = Path(__file__).parents[3] / "docs/pile-modbus-map.md"
+    hint = "regenerate: python -m comm.pile.docgen > docs/pile-modbus-map.md"
+    assert doc.read_text(encoding="utf-8") == render(ACX), hint

@@ -1,0 +1,158 @@
+"""What the engine publishes: frozen dataclasses, delivered to subscribers in coalesced batches.
+
+Subscribers (the GUI bridge, the demo summary, tests) get plain values only — never ORM rows,
+never live objects the engine thread still mutates.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from comm.pile.messages import PileIdentity, PileStatus, PortLive
+
+
+@dataclass(frozen=True, slots=True)
+class PortUpdate:
+    """Latest live values of one port (coalesced: a batch holds only the newest per port)."""
+
+    pile_id: uuid.UUID
+    port_id: uuid.UUID
+    number: int
+    live: PortLive
+    ts: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PileUpdate:
+    """Latest status of a pile (coalesced per pile)."""
+
+    pile_id: uuid.UUID
+    online: bool
+    status: PileStatus | None
+    ts: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PileOnline:
+    pile_id: uuid.UUID
+    identity: PileIdentity | None
+    ts: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PileOffline:
+    pile_id: uuid.UUID
+    reason: str
+    ts: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PileRebooted:
+    pile_id: uuid.UUID
+    identity: PileIdentity | None
+    ts: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmKey:
+    pile_id: uuid.UUID
+    port_number: int | None
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmRaised:
+    key: AlarmKey
+    severity: str
+    detail: str
+    ts: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmCleared:
+    key: AlarmKey
+    ts: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionStarted:
+    pile_id: uuid.UUID
+    port_id: uuid.UUID
+    number: int
+    pile_session_id: int
+    payment: str
+    started_at: datetime
+    minutes_bought: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEnded:
+    pile_id: uuid.UUID
+    port_id: uuid.UUID
+    number: int
+    pile_session_id: int
+    ended_at: datetime
+    energy_wh: int
+    max_power_w: int
+    stop_reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """A downsampled port reading due for the database."""
+
+    port_id: uuid.UUID
+    ts: datetime
+    state: str
+    voltage_dv: int
+    current_ca: int
+    power_w: int
+    energy_wh: int
+
+
+@dataclass(frozen=True, slots=True)
+class PileEventLogged:
+    pile_id: uuid.UUID
+    kind: str
+    severity: str
+    detail: str
+    ts: datetime
+    port_number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsStored:
+    pile_id: uuid.UUID
+    seqs: tuple[int, ...]
+    duplicates: int
+    ts: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LineHealth:
+    """Health of one line (an RS-485 bus or a TCP pile link), published about once a second."""
+
+    line: str
+    kind: str  # "rtu" | "tcp"
+    connected: bool
+    polls_per_s: float
+    error_rate: float  # failed requests / all requests over the last window
+    piles_online: int
+    piles_total: int
+    ts: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseHealth:
+    ok: bool
+    detail: str
+    pending: int
+    ts: datetime
+
+
+Event = (
+    PortUpdate | PileUpdate | PileOnline | PileOffline | PileRebooted | AlarmRaised | AlarmCleared
+    | SessionStarted | SessionEnded | PileEventLogged | RecordsStored | LineHealth | DatabaseHealth
+)
