@@ -37,7 +37,8 @@ class SyncedMixin:
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4, sort_order=-10)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, sort_order=10)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, sort_order=10)
-    version: Mapped[int] = mapped_column(Integer, sort_order=10)
+    # The ORM sets and bumps it itself; the default only serves Core inserts (bulk writers).
+    version: Mapped[int] = mapped_column(Integer, default=1, sort_order=10)
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:

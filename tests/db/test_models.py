@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from db.engine import session_factory, session_scope
 from db.enums import Protocol, SessionStatus, VehicleClass
-from db.models import ChargeSession, OfflineRecord, Pile, Port, PortSample, Station
+from db.models import ChargeSession, OfflineRecord, Operator, Pile, Port, PortSample, Station
 from tests.db import builders
 
 T0 = datetime(2024, 5, 1, 11, 0, tzinfo=UTC)
@@ -54,6 +54,20 @@ def test_synced_columns_are_filled_and_bumped(factory: sessionmaker[Session]) ->
         assert (row.name, row.version) == ("Xincun North", 2)
         assert row.created_at == created
         assert row.updated_at > updated
+
+
+def test_core_insert_gets_synced_defaults(factory: sessionmaker[Session]) -> None:
+    """Bulk writers insert with Core: id, timestamps and version still get filled in."""
+    with session_scope(factory) as s:
+        s.execute(insert(Operator), [{"code": "C1", "name": "one"}, {"code": "C2", "name": "two"}])
+    with session_scope(factory) as s:
+        rows = s.scalars(select(Operator).order_by(Operator.code)).all()
+        assert [(r.code, r.version) for r in rows] == [("C1", 1), ("C2", 1)]
+        assert rows[0].id != rows[1].id
+        assert rows[0].created_at.tzinfo is UTC
+        rows[0].name = "renamed"  # and the ORM's optimistic lock carries on from there
+    with session_scope(factory) as s:
+        assert s.scalar(select(Operator.version).where(Operator.code == "C1")) == 2
 
 
 def test_stale_update_raises_and_first_change_is_kept(factory: sessionmaker[Session]) -> None:
