@@ -48,6 +48,7 @@ class PollTuning:
     active_interval_s: float = 1.0  # a pile with a port starting or charging
     idle_interval_s: float = 5.0
     offline_after_failures: int = 3
+    offline_retry_s: float = 5.0  # first retry of an offline pile; doubles up to backoff_max_s
     backoff_max_s: float = 60.0
     clock_drift_s: float = 60.0  # re-sync a pile clock that is further off than this
     max_record_rounds: int = 4  # record windows read per visit, so a backlog cannot hog the bus
@@ -258,6 +259,7 @@ class LinePoller:
         return header
 
     def _failed(self, pile: _Pile, reason: str) -> None:
+        log.debug("%s: %s", pile.spec.code, reason)
         pile.failures += 1
         t = self.tuning
         if pile.failures >= t.offline_after_failures:
@@ -265,7 +267,7 @@ class LinePoller:
                 self.sink.observe_offline(pile.spec.pile_id, reason)
             pile.online = False
             pile.identity = None  # it may come back as another device (swapped) or rebooted
-            pile.backoff_s = min(max(pile.backoff_s * 2, t.idle_interval_s), t.backoff_max_s)
+            pile.backoff_s = min(max(pile.backoff_s * 2, t.offline_retry_s), t.backoff_max_s)
             pile.next_due = self.clock() + pile.backoff_s
         else:
             pile.next_due = self.clock() + t.active_interval_s

@@ -54,8 +54,8 @@ def render(rmap: RegisterMap) -> str:
         "- `u32` spans two registers, high word first. `ascii[n]` holds n characters, two per register,",
         "  high byte first, NUL-padded. Units are in the field names: `_dv` 0.1 V, `_ca` 0.01 A, `_w` W,",
         "  `_wh` Wh, `_dc` 0.1 °C, `_fen` 0.01 CNY, `_min` minutes, `_s` seconds.",
-        f"- At most {rmap.max_read} registers per read and {rmap.max_write} per write; a read must stay "
-        "inside one block (else exception 02).",
+        f"- At most {rmap.max_read} registers per read and {rmap.max_write} per write; a read may span "
+        "adjacent blocks but not unmapped registers (exception 02).",
         "- A configuration write with any value out of range is refused whole with exception 03.",
         "",
         "## Blocks",

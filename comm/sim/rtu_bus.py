@@ -15,6 +15,7 @@ import logging
 import os
 import random
 import tty
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class BusStats:
     corrupted: int = 0
     garbage_bytes: int = 0
     unanswered: int = 0
+    per_unit: Counter[int] = field(default_factory=Counter)  # requests addressed to each unit id
 
 
 class RtuBusServer:
@@ -161,6 +163,7 @@ class RtuBusServer:
     # -- reply ---------------------------------------------------------------------------------
     def _answer(self, pdu: object, req_len: int, now: float) -> None:
         unit = getattr(pdu, "dev_id", 0)
+        self.stats.per_unit[unit] += 1
         server = self.servers.get(unit)
         ct = char_time(self.baudrate)
         # The request occupied the wire from when it could start until its last byte.

@@ -1,7 +1,7 @@
 """The Modbus face of a simulated pile: serves a SimPile's state as registers, through the map.
 
 Requests and replies are pymodbus PDUs (framing is pymodbus's job); this module only decides
-what a request means for the pile. Reads must lie inside one block, as on the real controller;
+what a request means for the pile. Reads may span adjacent blocks but never unmapped registers;
 anything else is answered with the exception a real pile would give.
 """
 
@@ -92,17 +92,22 @@ class PileRegisterServer:
 
     # -- reads ---------------------------------------------------------------------------------
     def read(self, table: str, address: int, count: int) -> list[int]:
+        """Registers address..address+count-1; they may span adjacent blocks but no unmapped gap."""
         if not 1 <= count <= self.codec.map.max_read:
             raise _Exc(ExcCodes.ILLEGAL_VALUE)
-        c = self.codec
-        for block in c.map.blocks.values():
-            start, span = c.map.span(block)
-            if block.table != table or not start <= address < start + span:
+        rmap = self.codec.map
+        blocks = sorted((b for b in rmap.blocks.values() if b.table == table), key=lambda b: b.address)
+        out: list[int] = []
+        at = address
+        for block in blocks:
+            start, span = rmap.span(block)
+            if not start <= at < start + span:
                 continue
-            if address + count > start + span:
-                raise _Exc(ExcCodes.ILLEGAL_ADDRESS)
-            image = self._image(block.name)
-            return image[address - start : address - start + count]
+            take = min(start + span - at, address + count - at)
+            out += self._image(block.name)[at - start : at - start + take]
+            at += take
+            if at == address + count:
+                return out
         raise _Exc(ExcCodes.ILLEGAL_ADDRESS)
 
     def _image(self, block: str) -> list[int]:

@@ -1,0 +1,113 @@
+"""The `chargedesk` command.
+
+    chargedesk demo              fresh demo database + simulated community + engine, live summary
+    chargedesk sim               run the simulated community (RS-485 ptys and Modbus TCP piles)
+    chargedesk sim ctl ...       inject coins, unplug, faults into a running simulator
+    chargedesk engine            the headless engine (pollers, database) with logging
+    chargedesk db upgrade        bring a database to the newest schema
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from db.engine import default_url
+
+
+def _db_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=None, help="database URL (default: $CHARGEDESK_DB_URL or the user data dir)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="chargedesk", description="ChargeDesk 小区充电运营台")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command")
+
+    demo = sub.add_parser("demo", help="simulated community + engine + live summary (until Ctrl-C)")
+    demo.add_argument("--db", default=None, help="demo database URL (default: a fresh demo.db in the data dir)")
+    demo.add_argument("--config", default=None, help="simulation config (default: the shipped community)")
+    demo.add_argument("--speed", type=float, default=None, help="simulated seconds per real second")
+    demo.add_argument("--keep", action="store_true", help="keep the existing demo database instead of a fresh one")
+    demo.add_argument("--once", type=float, default=None, metavar="SECONDS",
+                      help="print one summary after SECONDS and exit (for scripts)")
+
+    sim = sub.add_parser("sim", help="run the simulated community")
+    sim_sub = sim.add_subparsers(dest="sim_command")
+    sim.add_argument("--config", default=None, help="simulation config TOML (default: the shipped community)")
+    sim.add_argument("--run-dir", default=None, help="where the bus device links are made (default: runtime dir)")
+    sim.add_argument("--host", default="127.0.0.1", help="address the TCP piles listen on")
+    sim.add_argument("--tcp-base-port", type=int, default=15020, help="first TCP port for Ethernet piles")
+    sim.add_argument("--control-port", type=int, default=15019, help="control socket port (sim ctl)")
+    sim.add_argument("--speed", type=float, default=None, help="simulated seconds per real second")
+    sim.add_argument("--provision", metavar="DB_URL", default=None,
+                     help="also write the simulated stations, buses, piles and ports into this database")
+    ctl = sim_sub.add_parser("ctl", help="send one action to a running simulator")
+    ctl.add_argument("--control-port", type=int, default=15019)
+    ctl.add_argument("action", help="coins | swipe | plug | unplug | short | smoke | silent | slow | noise | "
+                                    "power-cut | power-restore | status")
+    ctl.add_argument("target", nargs="?", default="", help="pile code (or bus name for noise)")
+    ctl.add_argument("args", nargs="*", help="port, count, level …")
+
+    eng = sub.add_parser("engine", help="run the headless engine")
+    _db_args(eng)
+    eng.add_argument("--summary", type=float, default=30.0, metavar="SECONDS",
+                     help="log a summary this often (0 = never)")
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    up = db_sub.add_parser("upgrade", help="migrate to the newest schema")
+    _db_args(up)
+    cur = db_sub.add_parser("current", help="show the schema revision")
+    _db_args(cur)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+    )
+    if args.command is None:
+        build_parser().print_help()
+        return 0
+    try:
+        if args.command == "demo":
+            from app.demo import run_demo
+
+            return run_demo(args)
+        if args.command == "sim":
+            from comm.sim.runner import run_sim_cli
+
+            return run_sim_cli(args)
+        if args.command == "engine":
+            from app.headless import run_engine
+
+            return run_engine(args.db or default_url(), summary_s=args.summary)
+        if args.command == "db":
+            return _db(args)
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def _db(args: argparse.Namespace) -> int:
+    from db.engine import make_engine
+    from db.migrate import current_revision, head_revision, upgrade
+
+    url = args.db or default_url()
+    engine = make_engine(url)
+    if args.db_command == "upgrade":
+        before = current_revision(engine)
+        upgrade(engine)
+        print(f"database {engine.url.render_as_string(hide_password=True)}: {before or 'empty'} → {head_revision()}")
+    else:
+        print(current_revision(engine) or "empty (no schema yet)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""`chargedesk engine`: the engine without a screen, on an office box or a server."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import UTC, datetime
+
+from app.engine.events import AlarmCleared, AlarmRaised, Event, PileOffline, PileOnline, SessionEnded
+from app.engine.runtime import Engine
+from app.services.stations import list_stations
+from app.summary import render_summary
+from db.engine import session_factory
+
+log = logging.getLogger("chargedesk.engine")
+
+
+def _log_events(batch: list[Event]) -> None:
+    for ev in batch:
+        if isinstance(ev, AlarmRaised):
+            log.warning("alarm %s (%s) pile %s port %s: %s", ev.key.code, ev.severity, ev.key.pile_id,
+                        ev.key.port_number or "-", ev.detail)
+        elif isinstance(ev, AlarmCleared):
+            log.info("alarm cleared %s pile %s port %s", ev.key.code, ev.key.pile_id, ev.key.port_number or "-")
+        elif isinstance(ev, PileOffline):
+            log.warning("pile %s offline: %s", ev.pile_id, ev.reason)
+        elif isinstance(ev, PileOnline):
+            log.info("pile %s online", ev.pile_id)
+        elif isinstance(ev, SessionEnded):
+            log.info("session %s on pile %s port %d ended: %d Wh, %s", ev.pile_session_id, ev.pile_id, ev.number,
+                     ev.energy_wh, ev.stop_reason)
+
+
+def run_engine(db_url: str, *, summary_s: float = 30.0) -> int:
+    engine = Engine(db_url)
+    engine.start()
+    if not engine.lines:
+        log.warning("no Modbus piles in %s — provision some (e.g. `chargedesk sim --provision URL`)", db_url)
+    engine.subscribe(_log_events)
+    with session_factory(engine.sql)() as s:
+        stations = list_stations(s)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(summary_s if summary_s > 0 else 3600):
+            if summary_s > 0:
+                log.info("\n%s", render_summary(stations, engine.snapshot(), datetime.now(UTC)))
+    except KeyboardInterrupt:
+        pass
+    finally:
+        engine.stop()
+    return 0
