@@ -191,12 +191,15 @@ class SimPile(PileInputs, PileRules):
         )
 
     def port_state(self, n: int) -> PortState:
-        p = self._port(n)
+        return self._state_of(self._port(n), self.night_active)
+
+    @staticmethod
+    def _state_of(p: Port, night: bool) -> PortState:
         if p.fault is not PortFault.NONE:
             return PortState.FAULT
         if p.session is not None:
             return PortState.CHARGING if p.session.charging else PortState.STARTING
-        return PortState.DISABLED if self.night_active else PortState.IDLE
+        return PortState.DISABLED if night else PortState.IDLE
 
     def records_header(self) -> RecordsHeader:
         return self.ring.header()
@@ -338,8 +341,9 @@ class SimPile(PileInputs, PileRules):
         p.last, p.session, p.stop_reason, p.power_w = s, None, reason, 0.0
 
     def _snapshot(self) -> tuple[object, ...]:
+        night = self.night_active
         ports = tuple(
-            (self.port_state(p.n), p.fault, p.stop_reason, p.session.seq if p.session else 0) for p in self.ports
+            (self._state_of(p, night), p.fault, p.stop_reason, p.session.seq if p.session else 0) for p in self.ports
         )
         return (*ports, self.pile_fault)
 

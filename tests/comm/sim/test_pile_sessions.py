@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from comm.pile.messages import (
@@ -273,3 +275,39 @@ def test_voltage_and_current_are_plausible(make_pile):
     assert live.voltage_dv == st.mains_voltage_dv
     assert live.current_ca == round(300 / (live.voltage_dv / 10 * 0.95) * 100)
     assert st.charging_mask == 0x3FF
+
+
+def test_pile_power_limit_refuses_new_starts(make_pile):
+    pile = make_pile(PileConfig(max_pile_power_w=1500))
+    pile.plug(1, trike(900), T0)
+    pile.plug(2, trike(800), T0)
+    pile.insert_coins(1, 1, T0)
+    pile.insert_coins(2, 1, T0)
+    pile.advance(T0 + 10)
+    st = pile.status(T0 + 10)
+    assert st.flags.pile_overload and st.total_power_w == 1700
+    assert pile.execute(cmd(CommandCode.START_PORT, port=3, minutes=30), T0 + 10) is CommandResult.REFUSED
+    assert pile.insert_coins(3, 1, T0 + 10) == 0
+    pile.execute(cmd(CommandCode.STOP_PORT, port=2), T0 + 20)
+    assert not pile.status(T0 + 20).flags.pile_overload
+    assert pile.execute(cmd(CommandCode.START_PORT, port=3, minutes=30), T0 + 20) is CommandResult.OK
+
+
+def test_config_applies_to_new_sessions_and_flags_at_once(make_pile):
+    pile = make_pile()
+    pile.plug(1, ebike(250), T0)
+    pile.insert_coins(1, 1, T0)
+    pile.advance(T0 + 10)
+    rev = pile.config_revision
+    slow = PileConfig(tiers=tuple(replace(t, min_per_yuan=t.min_per_yuan // 2) for t in PileConfig().tiers),
+                      mode=ModeFlags(free_mode=True))
+    pile.apply_config(slow)
+    assert pile.config_revision == rev + 1
+    assert pile.status(T0 + 10).flags.free_mode
+    assert pile.port(1).remaining_min == 180  # the running session keeps the tiers it started with
+    pile.plug(2, ebike(250), T0 + 10)
+    pile.insert_coins(2, 1, T0 + 10)
+    pile.advance(T0 + 20)
+    assert pile.port(2).remaining_min == 90
+    pile.apply_config(replace(slow, mode=ModeFlags(night_cutoff=True), night_start_min=0, night_end_min=1439))
+    assert pile.port(1).stop_reason is StopReason.NIGHT_CUTOFF  # at once, not at the next tick
