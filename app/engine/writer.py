@@ -34,11 +34,14 @@ from app.engine.events import (
 )
 from comm.pile.messages import TransactionRecord
 from db.enums import SessionStatus
-from db.models import Alarm, ChargeSession, OfflineRecord, Pile, PileEvent, PortSample
+from db.models import Alarm, ChargeSession, OfflineRecord, Pile, PileEvent
 from db.models import PileCommand as PileCommandRow
+from db.samples import SampleRow, insert_samples
 from db.types import utcnow
 
 log = logging.getLogger(__name__)
+# samples, changes (sessions, alarms, pile state, events), command log rows, last-seen per pile
+Batch = tuple[list[SampleRow], list[Event], list[dict[str, object]], dict[uuid.UUID, datetime]]
 
 
 def _bump() -> dict[str, object]:
@@ -62,7 +65,7 @@ class BatchWriter:
     def __init__(self, factory: sessionmaker[Session], *, max_samples: int = 200_000) -> None:
         self.factory = factory
         self.max_samples = max_samples
-        self._samples: list[dict[str, object]] = []
+        self._samples: list[SampleRow] = []
         self._changes: list[Event] = []
         self._commands: list[dict[str, object]] = []
         self._last_seen: dict[uuid.UUID, datetime] = {}
@@ -72,10 +75,8 @@ class BatchWriter:
     def add(self, events: Iterable[Event]) -> None:
         for ev in events:
             if isinstance(ev, Sample):
-                self._samples.append({
-                    "port_id": ev.port_id, "ts": ev.ts, "state": ev.state, "voltage_dv": ev.voltage_dv,
-                    "current_ca": ev.current_ca, "power_w": ev.power_w, "energy_wh": ev.energy_wh,
-                })
+                self._samples.append((ev.port_id, ev.ts, ev.state, ev.voltage_dv, ev.current_ca, ev.power_w,
+                                      ev.energy_wh))
             elif isinstance(ev, PileUpdate):
                 if ev.online:
                     self._last_seen[ev.pile_id] = ev.ts
@@ -102,13 +103,12 @@ class BatchWriter:
     def pending(self) -> int:
         return len(self._samples) + len(self._changes) + len(self._commands)
 
-    def take(self) -> tuple[list[dict[str, object]], list[Event], list[dict[str, object]], dict[uuid.UUID, datetime]]:
+    def take(self) -> Batch:
         batch = (self._samples, self._changes, self._commands, self._last_seen)
         self._samples, self._changes, self._commands, self._last_seen = [], [], [], {}
         return batch
 
-    def give_back(self, batch: tuple[list[dict[str, object]], list[Event], list[dict[str, object]],
-                                     dict[uuid.UUID, datetime]]) -> None:
+    def give_back(self, batch: Batch) -> None:
         """A failed flush: put its rows in front of whatever arrived meanwhile, in order."""
         samples, changes, commands, seen = batch
         self._samples[:0] = samples
@@ -117,12 +117,11 @@ class BatchWriter:
         self._last_seen = seen | self._last_seen
 
     # -- writing (database thread) ------------------------------------------------------------
-    def write(self, batch: tuple[list[dict[str, object]], list[Event], list[dict[str, object]],
-                                 dict[uuid.UUID, datetime]]) -> None:
+    def write(self, batch: Batch) -> None:
         samples, changes, commands, seen = batch
         with self.factory() as s, s.begin():
             if samples:
-                s.execute(insert(PortSample), samples)
+                insert_samples(s.connection(), samples)
             for ev in changes:
                 self._apply(s, ev)
             if commands:

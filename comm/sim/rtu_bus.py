@@ -54,6 +54,8 @@ class BusStats:
     garbage_bytes: int = 0
     unanswered: int = 0
     per_unit: Counter[int] = field(default_factory=Counter)  # requests addressed to each unit id
+    wire_bytes: int = 0  # request + reply bytes that crossed the line (for utilisation figures)
+    frames: int = 0
 
 
 class RtuBusServer:
@@ -158,6 +160,8 @@ class RtuBusServer:
             req_len = used
             self._buf = self._buf[used:]
             self.stats.requests += 1
+            self.stats.wire_bytes += req_len
+            self.stats.frames += 1
             self._answer(pdu, req_len, now)
 
     # -- reply ---------------------------------------------------------------------------------
@@ -181,6 +185,8 @@ class RtuBusServer:
             self.stats.corrupted += 1
         turnaround = frame_gap(self.baudrate) + self.turnaround_s + self.faults.slow_s.get(unit, 0.0)
         done_at = req_end + turnaround + len(frame) * ct
+        self.stats.wire_bytes += len(frame)
+        self.stats.frames += 1
         self._bus_free_at = done_at + frame_gap(self.baudrate)
         loop = asyncio.get_running_loop()
         delay = max(0.0, done_at - now)

@@ -1,0 +1,1 @@
+"""Benchmarks: `./run bench [name ...]`. Each prints figures measured side by side in one run."""
