@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from comm.pile.messages import Payment, PortState
+from comm.pile.messages import Payment, PortFault, PortState
 from comm.sim.cards import CardBook, CardKind
 from comm.sim.config import PileSpec, SimConfig, StationSpec
 from comm.sim.pile_model import SimPile, SwipeResult
@@ -26,6 +26,9 @@ REFUND_SWIPE_CHANCE = 0.6  # a card user swipes again when collecting a still-ch
 
 class Fault(StrEnum):
     SHORT = "short"  # port
+    LINE_FAULT = "line_fault"  # port: faulty wiring found by the self-test
+    RELAY_STUCK = "relay_stuck"  # port
+    METER_ERROR = "meter_error"  # port
     OVERLOAD = "overload"  # port: someone plugs in a heater
     SMOKE = "smoke"  # level
     SMOKE_CLEAR = "smoke_clear"
@@ -35,6 +38,13 @@ class Fault(StrEnum):
     DOOR_CLOSE = "door_close"
     POWER_CUT = "power_cut"
     POWER_RESTORE = "power_restore"
+
+
+_PORT_FAULTS = {
+    Fault.LINE_FAULT: PortFault.LINE_FAULT,
+    Fault.RELAY_STUCK: PortFault.RELAY_STUCK,
+    Fault.METER_ERROR: PortFault.METER_ERROR,
+}
 
 
 @dataclass(slots=True)
@@ -237,6 +247,8 @@ class Community:
         self.advance(now)
         if fault is Fault.SHORT:
             pile.inject_short(port, now)
+        elif fault in _PORT_FAULTS:
+            pile.inject_port_fault(port, _PORT_FAULTS[fault], now)
         elif fault is Fault.OVERLOAD:
             pile.unplug(port, now)
             pile.plug(port, random_vehicle(VehicleKind.MISUSE, self._rng), now)

@@ -1,4 +1,4 @@
-"""What reaches a pile from outside (a mixin of SimPile): the console's commands and the
+"""What reaches a pile from outside (the layer above pile_rules): the console's commands and the
 residents' actions at the pile (coins, card swipes, the free key, plugging in, faults).
 
 Every entry point first advances the physics to `now`, acts, applies the rules that the new
@@ -8,15 +8,12 @@ state triggers, and bumps change_counter for what changed.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from comm.pile.messages import Command, CommandCode, CommandResult, Payment, PortFault, StopReason
 from comm.sim.cards import CardKind
 from comm.sim.pile_physics import U16, integrate_energy
+from comm.sim.pile_rules import PileRules
 from comm.sim.vehicles import Vehicle
-
-if TYPE_CHECKING:
-    from comm.sim.pile_model import SimPile
 
 
 class SwipeResult(StrEnum):
@@ -35,9 +32,9 @@ class SwipeResult(StrEnum):
     NO_POWER = "NO_POWER"
 
 
-class PileInputs:
+class PileInputs(PileRules):
     # ------------------------------------------------------------------ console commands
-    def execute(self: SimPile, cmd: Command, now: float) -> CommandResult:
+    def execute(self, cmd: Command, now: float) -> CommandResult:
         if not self.powered:
             return CommandResult.REFUSED  # a dead pile answers nothing; the wire side stays silent
         self.advance(now)
@@ -47,7 +44,7 @@ class PileInputs:
         self._sync()
         return result
 
-    def _execute(self: SimPile, cmd: Command, now: float) -> CommandResult:
+    def _execute(self, cmd: Command, now: float) -> CommandResult:
         code = cmd.code
         if code is CommandCode.START_PORT:
             if not 1 <= cmd.port <= len(self.ports):
@@ -85,7 +82,7 @@ class PileInputs:
             return self._clear_fault(cmd.port)
         return CommandResult.BAD_ARGUMENT
 
-    def _clear_fault(self: SimPile, port: int) -> CommandResult:
+    def _clear_fault(self, port: int) -> CommandResult:
         if port == 0:
             cfg = self._config
             if self._smoke_alarm and cfg.mode.smoke_detector and self.smoke_level >= cfg.smoke_threshold:
@@ -98,7 +95,7 @@ class PileInputs:
         return CommandResult.OK
 
     # ------------------------------------------------------------------ residents
-    def insert_coins(self: SimPile, port: int, count: int, now: float) -> int:
+    def insert_coins(self, port: int, count: int, now: float) -> int:
         """Coins into `port`; returns how many the pile kept (the rest drop out of the return slot)."""
         self.advance(now)
         p = self._port(port)
@@ -117,14 +114,14 @@ class PileInputs:
         self._sync()
         return accepted
 
-    def swipe_card(self: SimPile, port: int, card_no: int, now: float) -> SwipeResult:
+    def swipe_card(self, port: int, card_no: int, now: float) -> SwipeResult:
         self.advance(now)
         result = self._swipe(port, card_no)
         self._evaluate()
         self._sync()
         return result
 
-    def _swipe(self: SimPile, port: int, card_no: int) -> SwipeResult:
+    def _swipe(self, port: int, card_no: int) -> SwipeResult:
         p = self._port(port)
         if not self.powered:
             return SwipeResult.NO_POWER
@@ -163,7 +160,7 @@ class PileInputs:
         self._add_money(self._open(p, Payment.CARD, card_no=card_no), cfg.swipe_fee_fen, card=True)
         return SwipeResult.STARTED
 
-    def press_free(self: SimPile, port: int, now: float) -> bool:
+    def press_free(self, port: int, now: float) -> bool:
         """The port key in free-charging mode: starts free_min minutes without payment."""
         self.advance(now)
         p = self._port(port)
@@ -174,7 +171,7 @@ class PileInputs:
         self._sync()
         return ok
 
-    def plug(self: SimPile, port: int, vehicle: Vehicle, now: float) -> bool:
+    def plug(self, port: int, vehicle: Vehicle, now: float) -> bool:
         """Plug `vehicle` into `port`; False if something is already plugged in there."""
         self.advance(now)
         p = self._port(port)
@@ -185,7 +182,7 @@ class PileInputs:
         self._sync()
         return True
 
-    def unplug(self: SimPile, port: int, now: float) -> Vehicle | None:
+    def unplug(self, port: int, now: float) -> Vehicle | None:
         """Pull the plug (the pile notices only by the missing load: UNPLUGGED after 30 s)."""
         self.advance(now)
         p = self._port(port)
@@ -194,33 +191,39 @@ class PileInputs:
         self._sync()
         return vehicle
 
-    def inject_short(self: SimPile, port: int, now: float) -> None:
+    def inject_short(self, port: int, now: float) -> None:
         """A short on the port's outlet or cable: trips at once and latches until CLEAR_FAULT."""
+        self.inject_port_fault(port, PortFault.SHORT_CIRCUIT, now)
+
+    def inject_port_fault(self, port: int, fault: PortFault, now: float) -> None:
+        """A port fault found by the pile's self-test (short, faulty line, stuck relay, meter):
+        a running session stops and the fault latches until CLEAR_FAULT."""
         self.advance(now)
-        if not self.powered:
+        if not self.powered or fault is PortFault.NONE:
             return  # a dead pile detects nothing
         p = self._port(port)
         if p.session is not None:
-            self._stop(p, StopReason.SHORT_CIRCUIT)
-        p.fault = PortFault.SHORT_CIRCUIT
+            short = fault is PortFault.SHORT_CIRCUIT
+            self._stop(p, StopReason.SHORT_CIRCUIT if short else StopReason.PORT_FAULT)
+        p.fault = fault
         self._sync()
 
-    def set_smoke(self: SimPile, level: int, now: float) -> None:
+    def set_smoke(self, level: int, now: float) -> None:
         self.advance(now)
         self.smoke_level = max(0, min(1000, level))
         self._evaluate()
         self._sync()
 
-    def set_ambient(self: SimPile, temp_dc: int) -> None:
+    def set_ambient(self, temp_dc: int) -> None:
         """Outdoor temperature (0.1 °C) from the last advanced moment on."""
         self.ambient_c = temp_dc / 10
 
-    def open_door(self: SimPile, open_: bool) -> None:
+    def open_door(self, open_: bool) -> None:
         self.door_open = open_
         self._sync()
 
     def seed_session(
-        self: SimPile,
+        self,
         port: int,
         vehicle: Vehicle,
         now: float,

@@ -1,4 +1,5 @@
-"""The pile's physics and protection rules, stepped through sim time (a mixin of SimPile).
+"""The pile's physics and protection rules, stepped through sim time,
+plus configuration writes and power cuts (the layer above pile_core).
 
 `advance` integrates energy, heat and the session timers in sub-steps of at most 10 s; each step
 is also cut short at the next timer expiry (time up, unplug 30 s, full detection, measurement,
@@ -7,9 +8,8 @@ no-load), so a one-day fast-forward stops a session at the same moment as ten-se
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from comm.pile.messages import Payment, PortFault, StopReason
+from comm.pile.messages import CommandResult, PileConfig, PortFault, StopReason
+from comm.sim.pile_core import PileCore
 from comm.sim.pile_physics import (
     EPS,
     IDLE_STEP_S,
@@ -18,18 +18,14 @@ from comm.sim.pile_physics import (
     NO_LOAD_S,
     OVER_TEMP_HYST_DC,
     UNPLUG_S,
-    Session,
     integrate_energy,
     load_power,
     thermal_step,
 )
 
-if TYPE_CHECKING:
-    from comm.sim.pile_model import SimPile
 
-
-class PileRules:
-    def advance(self: SimPile, now: float) -> None:
+class PileRules(PileCore):
+    def advance(self, now: float) -> None:
         """Integrate from the last call to `now` in sub-steps of at most 10 s (60 s when idle),
         cut short at every timer expiry so a fast-forward stops sessions at the right moment."""
         if now <= self._t:
@@ -45,7 +41,7 @@ class PileRules:
         self._t = now
         self._sync()
 
-    def _next_dt(self: SimPile) -> float:
+    def _next_dt(self) -> float:
         cfg = self._config
         dts = [MAX_STEP_S]
         for p in self.ports:
@@ -64,7 +60,7 @@ class PileRules:
             return IDLE_STEP_S
         return max(min(dts), 1e-3)
 
-    def _integrate(self: SimPile, dt: float) -> None:
+    def _integrate(self, dt: float) -> None:
         cfg = self._config
         total = self.total_power_w
         for p in self.ports:
@@ -93,7 +89,7 @@ class PileRules:
         self.temp_c = thermal_step(self.temp_c, self.ambient_c, total, dt)
         self._t += dt
 
-    def _evaluate(self: SimPile) -> None:
+    def _evaluate(self) -> None:
         """Apply every rule that the present state triggers (protections first)."""
         if not self.powered:
             return
@@ -143,13 +139,43 @@ class PileRules:
                 elif s.full_s >= cfg.full_stop_min * 60 - EPS:
                     self._stop(p, StopReason.FULL)
         self._pile_overload = self.total_power_w >= cfg.max_pile_power_w
+    # ------------------------------------------------------------------ write side
+    def apply_config(self, cfg: PileConfig) -> None:
+        """Already range-checked by the codec. Mode flags and thresholds act at once; tiers and
+        the session cap apply to sessions started from now on."""
+        self._config = cfg
+        self._revision += 1
+        if not cfg.mode.smoke_detector:
+            self._smoke_alarm = False  # the sensor is no longer enforced
+        self._evaluate()
+        self._sync()
 
-    def _begin_charging(self: SimPile, s: Session) -> None:
-        free = s.payment in (Payment.FREE, Payment.MONTHLY)
-        s.tier = 0 if free else s.cfg.tier_of(round(s.measured_w))
-        s.charging = True
-        s.bought_min = self._bought(s)
+    # ------------------------------------------------------------------ power
+    def power_cut(self, now: float) -> None:
+        if not self.powered:
+            return
+        self.advance(now)
+        self._cut_clock = self.clock(now)
+        self.powered = False
+        for p in self.ports:
+            p.power_w = 0.0
+        self._last_cmd = (CommandResult.NONE, 0)
+        self._smoke_alarm = self._over_temp = self._pile_overload = False
 
-    def _bought(self: SimPile, s: Session) -> int:
-        by_tier = s.cfg.minutes_for(s.tier_fen, round(s.measured_w)) if s.tier_fen else 0
-        return min(s.cfg.max_session_min, s.fixed_min + by_tier)
+    def power_restore(self, now: float) -> None:
+        if self.powered:
+            return
+        self.advance(now)
+        self.powered = True
+        self.boot_count += 1
+        self._boot_time = now
+        for p in self.ports:
+            s = p.session
+            if s is None:
+                continue
+            if self._config.mode.power_memory:
+                s.reset_timers()  # resume: re-measure if the tier was not fixed yet
+            else:
+                self._stop(p, StopReason.POWER_LOST, end_clock=self._cut_clock)
+        self._evaluate()
+        self._sync()

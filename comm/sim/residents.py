@@ -40,7 +40,7 @@ class Resident:
     building: int
     unit: int
     room: str
-    phone: str  # phone-like id, in a range no real subscriber has (fictional residents)
+    phone: str  # phone-like id, masked as apps display it ("138****4321"): never a dialable number
     card_no: int  # 0: no card, pays with coins
     card_kind: CardKind | None
     balance_fen: int  # opening balance of the card
@@ -78,7 +78,7 @@ def make_residents(station: StationSpec, count: int, rng: random.Random, *, card
             rid=f"{station.code}-R{i + 1:03d}", name=name, station=station.code,
             building=rng.randint(1, buildings), unit=rng.randint(1, 3),
             room=f"{rng.randint(1, 18)}{rng.randint(1, 4):02d}",
-            phone=f"170{rng.randint(0, 99_999_999):08d}",
+            phone=f"1{rng.choice('3578')}{rng.randint(0, 9)}****{rng.randint(0, 9999):04d}",
             card_no=card_base + i if kind is not None else 0, card_kind=kind, balance_fen=balance,
             vehicle=random_vehicle(vkind, rng),
         ))

@@ -28,7 +28,7 @@ def test_residents_are_seeded_and_plausible(cfg):
     assert a == b
     assert len({r.rid for r in a}) == 80
     r = a[0]
-    assert 2 <= len(r.name) <= 3 and "号楼" in r.home and len(r.phone) == 11
+    assert 2 <= len(r.name) <= 3 and "号楼" in r.home and len(r.phone) == 11 and "****" in r.phone
     cards = [r.card_no for r in a if r.card_no]
     assert len(set(cards)) == len(cards) and all(c >= 10_000_000 for c in cards)
     kinds = {r.vehicle.kind.value for r in a}
@@ -113,6 +113,8 @@ def test_fault_injection_by_pile_code(cfg):
     assert pile.powered
     c.inject("XC03-P01", Fault.OVERLOAD, EVENING + 50, port=2)
     assert c.pile("XC03-P01").port(2).stop_reason.value == "OVERLOAD"
+    c.inject("XC03-P01", Fault.LINE_FAULT, EVENING + 55, port=3)
+    assert c.pile("XC03-P01").port(3).fault is PortFault.LINE_FAULT
     c.inject("XC03-P01", Fault.DOOR_OPEN, EVENING + 60)
     assert c.pile("XC03-P01").status(EVENING + 60).flags.door_open
     with pytest.raises(KeyError):

@@ -9,7 +9,7 @@ from dataclasses import fields, replace
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from comm.pile.messages import Command, CommandCode, ModeFlags, Payment, PileConfig
+from comm.pile.messages import Command, CommandCode, ModeFlags, Payment, PileConfig, PortFault
 from comm.sim.cards import CardBook, CardKind
 from comm.sim.pile_model import SimPile
 from comm.sim.vehicles import VehicleKind, random_vehicle
@@ -36,7 +36,7 @@ rare = st.one_of(
     st.tuples(st.just("coins"), port_st, st.integers(0, 12)),
     st.tuples(st.just("swipe"), port_st, st.sampled_from((*CARDS, 99))),
     st.tuples(st.just("free"), port_st),
-    st.tuples(st.just("short"), port_st),
+    st.tuples(st.just("short"), port_st, st.sampled_from(list(PortFault))),
     st.tuples(st.just("smoke"), st.integers(-50, 1200)),
     st.tuples(st.just("ambient"), st.integers(-200, 900)),
     st.tuples(st.just("door"), st.booleans()),
@@ -68,7 +68,7 @@ def _apply(pile: SimPile, a: tuple, t: float, rng: random.Random) -> float:
     elif kind == "free":
         pile.press_free(a[1], t)
     elif kind == "short":
-        pile.inject_short(a[1], t)
+        pile.inject_port_fault(a[1], a[2], t)
     elif kind == "smoke":
         pile.set_smoke(a[1], t)
     elif kind == "ambient":

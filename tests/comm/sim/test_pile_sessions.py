@@ -211,6 +211,17 @@ def test_short_circuit_latches_until_clear_fault(make_pile):
     assert pile.port(1).fault is PortFault.SHORT_CIRCUIT
 
 
+def test_self_test_port_faults_stop_with_port_fault(make_pile):
+    pile = make_pile()
+    pile.plug(2, ebike(), T0)
+    pile.insert_coins(2, 1, T0)
+    pile.inject_port_fault(2, PortFault.LINE_FAULT, T0 + 30)
+    live = pile.port(2)
+    assert (live.state, live.fault, live.stop_reason) == (PortState.FAULT, PortFault.LINE_FAULT, StopReason.PORT_FAULT)
+    assert pile.execute(cmd(CommandCode.CLEAR_FAULT, port=2), T0 + 40) is CommandResult.OK
+    assert pile.port(2).state is PortState.IDLE
+
+
 def test_over_temperature_stops_all_and_recovers_with_hysteresis(make_pile):
     pile = make_pile(PileConfig(over_temp_dc=700))
     for n in (1, 2, 3):
