@@ -206,7 +206,8 @@ class OfflineRecord(SyncedMixin, Base):
     )
 
     pile_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pile.id"))
-    seq: Mapped[int] = mapped_column(BigInteger)
+    seq: Mapped[int] = mapped_column(BigInteger)  # the pile's record number (write order)
+    session_id: Mapped[int] = mapped_column(BigInteger)  # = ChargeSession.pile_session_id of that session
     port_number: Mapped[int] = mapped_column(Integer)
     start_time: Mapped[datetime] = mapped_column(UTCDateTime)
     end_time: Mapped[datetime] = mapped_column(UTCDateTime)

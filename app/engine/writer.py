@@ -183,7 +183,7 @@ class BatchWriter:
                     result.duplicates += 1
                     continue
                 s.execute(insert(OfflineRecord).values(
-                    id=uuid.uuid4(), version=1, pile_id=pile_id, seq=r.seq, port_number=r.port,
+                    id=uuid.uuid4(), version=1, pile_id=pile_id, seq=r.seq, session_id=r.session_id, port_number=r.port,
                     start_time=_ts(r.start_time), end_time=_ts(r.end_time), minutes_bought=r.minutes_bought,
                     minutes_used=r.minutes_used, energy_wh=r.energy_wh, amount_fen=r.amount_fen,
                     refund_fen=r.refund_fen, payment=r.payment.value, card_no=r.card_no or None,

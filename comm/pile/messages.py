@@ -243,9 +243,14 @@ class RecordsHeader:
 
 @dataclass(frozen=True, slots=True)
 class TransactionRecord:
-    """One finished session as the pile stored it (offline transaction record)."""
+    """One finished session as the pile stored it (offline transaction record).
+
+    `seq` numbers records in the order the pile wrote them (the ring's read pointer counts these);
+    `session_id` is the id the port showed while the session ran, linking the record to it.
+    """
 
     seq: int
+    session_id: int
     port: int
     start_time: int
     end_time: int

@@ -154,7 +154,7 @@ class PileCore:
 
     def _open(self, p: Port, payment: Payment, *, card_no: int = 0, fixed_min: int = 0) -> Session:
         s = Session(
-            seq=self.ring.allocate(), payment=payment, start_clock=self.clock(self._t), cfg=self._config,
+            session_id=self.ring.new_session_id(), payment=payment, start_clock=self.clock(self._t), cfg=self._config,
             card_no=card_no, fixed_min=fixed_min,
         )
         p.session, p.stop_reason = s, StopReason.NONE
@@ -188,7 +188,8 @@ class PileCore:
             self.cards.credit(s.card_no, refund_card, ref=f"{self.code}#{p.n}")
         end = self.clock(self._t) if end_clock is None else end_clock
         self.ring.write(TransactionRecord(
-            seq=s.seq, port=p.n, start_time=clamp(s.start_clock, 0, U32), end_time=clamp(end, 0, U32),
+            seq=0, session_id=s.session_id, port=p.n,  # seq: assigned by the ring in write order
+            start_time=clamp(s.start_clock, 0, U32), end_time=clamp(end, 0, U32),
             minutes_bought=clamp(s.bought_min, 0, U16), minutes_used=clamp(s.used_s // 60, 0, U16),
             energy_wh=clamp(s.energy_wh, 0, U16), amount_fen=clamp(s.amount_fen, 0, U16),
             refund_fen=clamp(refund_card + refund_remote, 0, U16), payment=s.payment, card_no=s.card_no,
@@ -199,7 +200,8 @@ class PileCore:
     def _snapshot(self) -> tuple[object, ...]:
         night = self.night_active
         ports = tuple(
-            (self._state_of(p, night), p.fault, p.stop_reason, p.session.seq if p.session else 0) for p in self.ports
+            (self._state_of(p, night), p.fault, p.stop_reason, p.session.session_id if p.session else 0)
+            for p in self.ports
         )
         return (*ports, self.pile_fault)
 

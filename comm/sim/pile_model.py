@@ -98,7 +98,7 @@ class SimPile(PileInputs):
             fault=p.fault,
             stop_reason=p.stop_reason,
             payment=s.payment if s else Payment.NONE,
-            session_id=(s.seq & U32) if s else 0,
+            session_id=(s.session_id & U32) if s else 0,
         )
 
     def records_header(self) -> RecordsHeader:

@@ -37,7 +37,7 @@ class Session:
     """A running session. Everything but the timers is what the pile keeps in NV memory
     (power-failure memory, M2.4) so it can resume or close the session after a power cut."""
 
-    seq: int
+    session_id: int  # shown in the port block; the record written at the stop carries it
     payment: Payment
     start_clock: float
     cfg: PileConfig  # tiers and session cap as they were at the start (config changes apply to new sessions)

@@ -1,20 +1,18 @@
 """The pile's ring of offline transaction records, with its read pointer (non-volatile memory).
 
-A record's seq is the session_id the port showed while the session ran, so it is allocated when
-the session *starts*; records are written when sessions *stop*, which with ten ports is not in seq
-order. The read pointer stays sound anyway:
-
-* the window lists finished, unacknowledged records in seq order (sessions still running leave a
-  gap that is skipped, not waited for);
-* ACK_RECORDS(seq) acknowledges every finished record ≤ seq; `acked` ("every record up to here is
-  acknowledged") then moves over the acknowledged and the lost, and stops below a running session.
-  That session's record, written later, appears in the window then: nothing is lost or read twice.
+Records are numbered in the order they are written, i.e. when sessions *stop* (ten ports stop in
+any order). That keeps the read pointer a plain counter: the window is always the records right
+after `acked`, and ACK_RECORDS(seq) moves `acked` to seq. The session id a port shows while it
+runs is a separate counter, carried in the record as `session_id`. Both counters live in NV memory
+and never repeat. When the ring is full, writing overwrites the oldest record; if it was not yet
+acknowledged it is counted in `lost` and the read pointer moves past it.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections import deque
+from dataclasses import replace
 from pathlib import Path
 
 from comm.pile.messages import CommandResult, RecordsHeader, TransactionRecord
@@ -33,58 +31,43 @@ RECORD_WINDOW = int(str(_MODEL["record_window"]))
 MAP_VERSION = int(str(_MODEL["map_version"]))
 MODEL_NAME = str(_MODEL["name"])
 
-_OPEN, _UNACKED, _ACKED, _LOST = "open", "unacked", "acked", "lost"
-
 
 class RecordRing:
     def __init__(self, capacity: int = RECORD_CAPACITY) -> None:
         self.capacity = capacity
-        self.next_seq = 1  # seqs start at 1 and never repeat (this counter is in NV memory)
-        self.newest = 0
+        self.newest = 0  # seq of the last record written (0 = none yet)
         self.acked = 0
         self.lost = 0
-        self._ring: deque[TransactionRecord] = deque()  # write order, oldest first
-        self._state: dict[int, str] = {}  # status of every seq above the read pointer
+        self.next_session_id = 1
+        self._ring: deque[TransactionRecord] = deque()  # write order = seq order, oldest first
 
-    def allocate(self) -> int:
-        seq = self.next_seq
-        self.next_seq += 1
-        self._state[seq] = _OPEN
-        return seq
+    def new_session_id(self) -> int:
+        sid = self.next_session_id
+        self.next_session_id += 1
+        return sid
 
-    def write(self, rec: TransactionRecord) -> None:
-        if self._state.get(rec.seq) != _OPEN:
-            raise ValueError(f"record {rec.seq} was not allocated or is already written")
+    def write(self, rec: TransactionRecord) -> TransactionRecord:
+        """Store a finished session; its seq is assigned here. Returns the record as stored."""
+        rec = replace(rec, seq=self.newest + 1)
+        self.newest = rec.seq
         if len(self._ring) >= self.capacity:
             old = self._ring.popleft()
-            if self._state.get(old.seq) == _UNACKED:
+            if old.seq > self.acked:
                 self.lost += 1
-                self._state[old.seq] = _LOST
+                self.acked = old.seq
         self._ring.append(rec)
-        self._state[rec.seq] = _UNACKED
-        self.newest = max(self.newest, rec.seq)
-        self._advance()
+        return rec
 
     def ack(self, seq: int) -> CommandResult:
         if seq > self.newest:
             return CommandResult.BAD_ARGUMENT
-        if seq <= self.acked:
-            return CommandResult.OK  # idempotent: a repeated ACK after a console restart is harmless
-        for s, st in self._state.items():
-            if s <= seq and st == _UNACKED:
-                self._state[s] = _ACKED
-        self._advance()
+        if seq > self.acked:  # a repeated or older ACK (after a console restart) is harmless
+            self.acked = seq
         return CommandResult.OK
 
-    def _advance(self) -> None:
-        while self._state.get(self.acked + 1) in (_ACKED, _LOST):
-            del self._state[self.acked + 1]
-            self.acked += 1
-
     def header(self) -> RecordsHeader:
-        oldest = min((r.seq for r in self._ring), default=0)
         return RecordsHeader(
-            oldest=oldest & 0xFFFFFFFF,
+            oldest=(self._ring[0].seq if self._ring else 0) & 0xFFFFFFFF,
             newest=self.newest & 0xFFFFFFFF,
             acked=self.acked & 0xFFFFFFFF,
             capacity=self.capacity,
@@ -92,9 +75,8 @@ class RecordRing:
         )
 
     def window(self, count: int = RECORD_WINDOW) -> list[TransactionRecord]:
-        """The first `count` finished, unacknowledged records after the read pointer, by seq."""
-        pending = sorted((r for r in self._ring if self._state.get(r.seq) == _UNACKED), key=lambda r: r.seq)
-        return pending[: max(count, 0)]
+        """Records acked+1 … acked+count that exist."""
+        return [r for r in self._ring if self.acked < r.seq <= self.acked + max(count, 0)]
 
     def records(self) -> list[TransactionRecord]:
         """Everything still in the ring (acknowledged or not), in write order."""
@@ -103,6 +85,5 @@ class RecordRing:
     def get(self, seq: int) -> TransactionRecord | None:
         return next((r for r in self._ring if r.seq == seq), None)
 
-    @property
-    def open_seqs(self) -> list[int]:
-        return sorted(s for s, st in self._state.items() if st == _OPEN)
+    def by_session(self, session_id: int) -> TransactionRecord | None:
+        return next((r for r in self._ring if r.session_id == session_id), None)

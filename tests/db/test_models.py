@@ -26,7 +26,7 @@ def factory(db_engine: Engine) -> sessionmaker[Session]:
 
 def _record(pile: Pile, seq: int, **kw: object) -> OfflineRecord:
     values: dict[str, object] = {
-        "pile_id": pile.id, "seq": seq, "port_number": 3, "start_time": T0,
+        "pile_id": pile.id, "seq": seq, "session_id": seq + 100, "port_number": 3, "start_time": T0,
         "end_time": T0 + timedelta(hours=2), "minutes_bought": 240, "minutes_used": 120,
         "energy_wh": 412, "amount_fen": 200, "refund_fen": 100, "payment": "CARD",
         "card_no": 3_000_000_001, "stop_reason": "FULL", "peak_power_w": 236, "tier": 1,

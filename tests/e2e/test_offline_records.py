@@ -31,6 +31,13 @@ def stored(site: Site, code: str) -> list[int]:
         return sorted(s.scalars(select(OfflineRecord.seq).where(OfflineRecord.pile_id == site.pile_ids[code])))
 
 
+def stored_sessions(site: Site, code: str) -> list[int]:
+    """Session ids of the stored records, in record order."""
+    with Session(site.db) as s:
+        return list(s.scalars(select(OfflineRecord.session_id).where(
+            OfflineRecord.pile_id == site.pile_ids[code]).order_by(OfflineRecord.seq)))
+
+
 def total(site: Site) -> int:
     with Session(site.db) as s:
         return s.scalar(select(func.count()).select_from(OfflineRecord)) or 0
@@ -97,15 +104,22 @@ def test_records_and_running_sessions_survive_a_pile_power_cut(site: Site) -> No
     site.on_sim(site.runtime.power_restore, code)
     site.on_sim(site.runtime.tick)
     site.start_engine()
-    wait_for(lambda: stored(site, code) == [3, 4])
+    wait_for(lambda: stored(site, code) == [1, 2])
+    assert stored_sessions(site, code) == [3, 4]
     wait_for(lambda: mask(site, code) == 0b11)  # power-failure memory: ports 1 and 2 charge on
-    with Session(site.db) as s:
-        live = s.scalars(select(ChargeSession).join(Port).where(Port.pile_id == site.pile_ids[code])).all()
-        assert sorted((r.pile_session_id, r.status) for r in live) == [(1, "active"), (2, "active")]
+
+    def live_sessions() -> list[tuple[int, str]]:
+        with Session(site.db) as s:
+            rows = s.scalars(select(ChargeSession).join(Port).where(Port.pile_id == site.pile_ids[code])).all()
+            return sorted((r.pile_session_id, r.status) for r in rows)
+
+    wait_for(lambda: live_sessions() == [(1, "active"), (2, "active")])
     for n in (1, 2):
         site.on_sim(pile.unplug, n, site.now())
     site.clock.skip(40)
     site.on_sim(site.runtime.tick)
     wait_for(lambda: stored(site, code) == [1, 2, 3, 4])
+    assert stored_sessions(site, code) == [3, 4, 1, 2]
     header = site.on_sim(pile.records_header)
     assert header.acked == header.newest == 4 and total(site) == 4
+    wait_for(lambda: live_sessions() == [(1, "ended"), (2, "ended")])  # the same rows, closed; none doubled

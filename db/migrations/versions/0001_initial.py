@@ -196,6 +196,7 @@ def upgrade() -> None:
         _id(),
         sa.Column("pile_id", sa.Uuid(), nullable=False),
         sa.Column("seq", sa.BigInteger(), nullable=False),
+        sa.Column("session_id", sa.BigInteger(), nullable=False),
         sa.Column("port_number", sa.Integer(), nullable=False),
         sa.Column("start_time", UTC_DATETIME, nullable=False),
         sa.Column("end_time", UTC_DATETIME, nullable=False),

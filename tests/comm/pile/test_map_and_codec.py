@@ -37,7 +37,8 @@ MAP_TEXT = (Path(__file__).parents[3] / "comm/pile/maps/acx10a.toml").read_text(
 
 PORT = PortLive(PortState.CHARGING, 2213, 157, 330, 412, 75, 165, PortFault.NONE, StopReason.NONE, Payment.COIN, 70001)
 RECORD = TransactionRecord(
-    seq=70001, port=3, start_time=1_790_000_000, end_time=1_790_014_400, minutes_bought=240, minutes_used=200,
+    seq=70001, session_id=80123, port=3, start_time=1_790_000_000, end_time=1_790_014_400, minutes_bought=240,
+    minutes_used=200,
     energy_wh=812, amount_fen=200, refund_fen=33, payment=Payment.CARD, card_no=4_000_000_123,
     stop_reason=StopReason.CARD_REFUND, peak_power_w=310, tier=2,
 )
@@ -47,7 +48,7 @@ def test_the_shipped_map_loads_with_the_documented_layout() -> None:
     assert available_models() == ["ACX10A"]
     assert ACX.ports == 10 and ACX.record_window == 4
     assert ACX.span(C.port) == (0x0100, 120)  # all ten ports in one read, within the 125 limit
-    assert C.records_span == (0x1200, 80)
+    assert C.records_span == (0x1200, 88)
     assert C.port_address(1) == 0x0100 and C.port_address(10) == 0x0100 + 9 * 12
     assert C.command_result_address == 0x1107
 
@@ -144,7 +145,7 @@ def test_records_window_round_trip_and_sequence_check() -> None:
     header = RecordsHeader(oldest=69_990, newest=70_002, acked=70_000, capacity=256, lost=0)
     second = replace(RECORD, seq=70_002, port=4)
     regs = C.encode_records(header, [RECORD, second])
-    assert len(regs) == 80
+    assert len(regs) == 88
     assert C.decode_records(regs) == (header, [RECORD, second])
     # a window that does not start right after the read pointer is refused, never stored
     shifted = C.encode_records(replace(header, acked=69_999), [RECORD])

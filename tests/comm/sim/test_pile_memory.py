@@ -183,20 +183,22 @@ def test_record_seq_is_monotonic_across_power_cuts_and_acks_are_idempotent(make_
     assert pile.status(T0 + 43).record_acked == 7
 
 
-def test_a_running_session_keeps_its_seq_and_is_not_skipped_by_acks(make_pile):
+def test_records_are_numbered_in_write_order_and_carry_their_session_id(make_pile):
     pile = make_pile()
     pile.execute(cmd(CommandCode.START_PORT, port=1, minutes=10), T0)
     pile.execute(cmd(CommandCode.START_PORT, port=2, minutes=10), T0)
     assert (pile.port(1).session_id, pile.port(2).session_id) == (1, 2)
-    pile.execute(cmd(CommandCode.STOP_PORT, port=2), T0 + 1)
-    assert [r.seq for r in pile.record_window()] == [2]
-    pile.execute(cmd(CommandCode.ACK_RECORDS, arg=2), T0 + 2)
-    assert pile.records_header().acked == 0  # session 1 is still running below it
-    assert pile.record_window() == []
-    pile.execute(cmd(CommandCode.STOP_PORT, port=1), T0 + 3)
-    assert [r.seq for r in pile.record_window()] == [1]
-    pile.execute(cmd(CommandCode.ACK_RECORDS, arg=1), T0 + 4)
-    assert pile.records_header().acked == 2
+    pile.execute(cmd(CommandCode.STOP_PORT, port=2), T0 + 1)  # the later session ends first
+    assert [(r.seq, r.session_id, r.port) for r in pile.record_window()] == [(1, 2, 2)]
+    pile.execute(cmd(CommandCode.ACK_RECORDS, arg=1), T0 + 2)
+    assert pile.records_header().acked == 1 and pile.record_window() == []
+    pile.execute(cmd(CommandCode.STOP_PORT, port=1), T0 + 3)  # session 1's record is not skipped
+    assert [(r.seq, r.session_id, r.port) for r in pile.record_window()] == [(2, 1, 1)]
+    pile.execute(cmd(CommandCode.ACK_RECORDS, arg=2), T0 + 4)
+    h = pile.records_header()
+    assert (h.newest, h.acked) == (2, 2)
+    assert pile.port(3).session_id == 0 and pile.execute(cmd(CommandCode.START_PORT, port=3, minutes=5), T0 + 5)
+    assert pile.port(3).session_id == 3  # session ids never repeat either
 
 
 def test_ring_overflow_counts_lost_records(make_pile):

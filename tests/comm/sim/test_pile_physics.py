@@ -35,8 +35,10 @@ def _scenario(step_s: float) -> SimPile:
 
 def test_one_big_jump_equals_many_small_ticks():
     fine, coarse = _scenario(2.0), _scenario(8 * 3600)
-    a = sorted(fine.ring.records(), key=lambda r: r.seq)
-    b = sorted(coarse.ring.records(), key=lambda r: r.seq)
+    # Records are numbered in write order, which sub-stepping may not reproduce for near-simultaneous
+    # stops; compare them session by session.
+    a = sorted(fine.ring.records(), key=lambda r: r.session_id)
+    b = sorted(coarse.ring.records(), key=lambda r: r.session_id)
     assert [r.stop_reason for r in a] == [r.stop_reason for r in b] == [
         StopReason.FULL, StopReason.FULL, StopReason.TIME_UP]
     for x, y in zip(a, b, strict=True):
@@ -72,7 +74,7 @@ def test_seeded_session_looks_mid_charge_and_pays_like_a_swipe():
     assert (live.payment, live.elapsed_min, live.remaining_min, live.energy_wh) == (Payment.CARD, 60, 120, 250)
     assert cards.balance(7) == 400
     assert pile.status(T0).meter_wh == 250
-    assert pile.ring.get(live.session_id) is None and pile.ring.open_seqs == [live.session_id]
+    assert pile.ring.by_session(live.session_id) is None and pile.ring.newest == 0  # running: no record yet
 
 
 @pytest.mark.parametrize("kind", list(VehicleKind))

@@ -104,7 +104,7 @@ def test_monthly_card_and_free_mode(make_pile, cards):
     assert pile.insert_coins(2, 1, T0 + 6) == 0  # nothing to buy on a free session
     assert pile.status(T0).flags.free_mode
     pile.swipe_card(1, 2001, T0 + 600)
-    rec = pile.ring.get(one.session_id)
+    rec = pile.ring.by_session(one.session_id)
     assert (rec.payment, rec.amount_fen, rec.refund_fen, rec.tier) == (Payment.MONTHLY, 0, 0, 0)
     off = make_pile(PileConfig(mode=ModeFlags(monthly_card=False)))
     assert off.swipe_card(1, 2001, T0) is SwipeResult.MONTHLY_OFF
@@ -123,7 +123,7 @@ def test_unplug_stops_after_30_seconds(make_pile):
     pile.advance(T0 + 631)
     live = pile.port(1)
     assert (live.state, live.stop_reason) == (PortState.IDLE, StopReason.UNPLUGGED)
-    rec = pile.ring.get(live.session_id)
+    rec = pile.ring.by_session(live.session_id)
     assert rec.end_time == T0 + 630
     assert rec.stop_reason is StopReason.UNPLUGGED
 
@@ -142,7 +142,7 @@ def test_full_stops_after_full_stop_min_and_clears_billing_time(make_pile):
     pile.advance(t + 601)
     live = pile.port(1)
     assert (live.state, live.stop_reason, live.remaining_min) == (PortState.IDLE, StopReason.FULL, 0)
-    rec = pile.ring.get(live.session_id)
+    rec = pile.ring.by_session(live.session_id)
     assert rec.stop_reason is StopReason.FULL
     assert rec.end_time == round(t + 600)
     assert rec.minutes_used < rec.minutes_bought == 720
@@ -156,7 +156,7 @@ def test_time_up(make_pile):
     pile.advance(T0 + 5 + 18 * 60 - 1)
     assert pile.port(1).state is PortState.CHARGING
     pile.advance(T0 + 5 + 18 * 60 + 1)
-    rec = pile.ring.get(pile.port(1).session_id)
+    rec = pile.ring.by_session(pile.port(1).session_id)
     assert (rec.stop_reason, rec.minutes_used, rec.energy_wh) == (StopReason.TIME_UP, 18, 75)
 
 
