@@ -71,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
     )
+    # Schema migrations log every step at INFO; `db upgrade` prints its own one-line result.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command is None:
         build_parser().print_help()
         return 0
@@ -80,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_demo(args)
         if args.command == "sim":
-            from comm.sim.runner import run_sim_cli
+            from app.sim_cli import run_sim_cli
 
             return run_sim_cli(args)
         if args.command == "engine":

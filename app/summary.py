@@ -6,12 +6,20 @@ tested without a terminal.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from datetime import datetime
 
+from app.engine.events import LineHealth
 from app.engine.hub import Snapshot
 from app.services.stations import StationInfo
 from comm.pile.messages import PortState
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align for a terminal: CJK characters take two columns."""
+    cols = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - cols)
 
 
 def _kw(watts: int) -> str:
@@ -22,7 +30,7 @@ def render_summary(stations: list[StationInfo], snap: Snapshot, now: datetime) -
     lines = [
         f"ChargeDesk 小区充电运营台 — live summary  {now.astimezone().strftime('%Y-%m-%d %H:%M:%S')}",
         "",
-        f"{'station / 小区':<26}{'piles online':>13}{'charging':>10}{'waiting':>9}{'fault':>7}{'power':>11}"
+        f"{_pad('station / 小区', 26)}{'piles online':>13}{'charging':>10}{'waiting':>9}{'fault':>7}{'power':>11}"
         f"{'limit':>11}{'alarms':>8}",
     ]
     tot = Counter[str]()
@@ -48,18 +56,28 @@ def render_summary(stations: list[StationInfo], snap: Snapshot, now: datetime) -
         tot.update(c)
         name = f"{st.code} {st.name}"
         lines.append(
-            f"{name:<26}{c['online']:>6}/{c['piles']:<6}{c['charging']:>10}{c['waiting']:>9}{c['fault']:>7}"
+            f"{_pad(name, 26)}{c['online']:>6}/{c['piles']:<6}{c['charging']:>10}{c['waiting']:>9}{c['fault']:>7}"
             f"{_kw(c['power']):>11}{_kw(st.charging_limit_w):>11}{c['alarms']:>8}"
         )
     lines.append(
         f"{'total':<26}{tot['online']:>6}/{tot['piles']:<6}{tot['charging']:>10}{tot['waiting']:>9}"
         f"{tot['fault']:>7}{_kw(tot['power']):>11}{'':>11}{tot['alarms']:>8}"
     )
-    lines += ["", "lines (buses and TCP links):"]
+    lines += ["", "lines / 通信线路:"]
+    # One row per RS-485 bus; Ethernet piles (one TCP link each) are summed per station.
+    station_of = {p.code: st.code for st in stations for p in st.piles}
+    rows: dict[str, list[LineHealth]] = {}
     for name, h in sorted(snap.lines.items()):
-        state = "up" if h.connected else "DOWN"
-        lines.append(f"  {name:<22} {h.kind:<4} {state:<5} {h.piles_online:>2}/{h.piles_total:<2} piles"
-                     f"  {h.polls_per_s:5.1f} polls/s  errors {h.error_rate:6.1%}")
+        key = name if h.kind == "rtu" else f"{station_of.get(name, '?')} Ethernet"
+        rows.setdefault(key, []).append(h)
+    for key, hs in rows.items():
+        up = sum(h.connected for h in hs)
+        online, total = sum(h.piles_online for h in hs), sum(h.piles_total for h in hs)
+        polls = sum(h.polls_per_s for h in hs)
+        errors = sum(h.error_rate for h in hs) / len(hs)
+        state = "up" if up == len(hs) else f"{len(hs) - up} DOWN"
+        lines.append(f"  {key:<16} {hs[0].kind:<4} {state:<7} {online:>2}/{total:<2} piles"
+                     f"  {polls:5.1f} polls/s  errors {errors:6.1%}")
     if snap.database is not None and not snap.database.ok:
         lines.append(f"\nDATABASE PROBLEM: {snap.database.detail} ({snap.database.pending} rows waiting)")
     recent = sorted(snap.alarms.values(), key=lambda a: a.ts, reverse=True)[:5]
