@@ -45,6 +45,9 @@ class StationInfo:
     lon: float | None
     charging_limit_w: int
     piles: tuple[PileInfo, ...]
+    site_plan: str | None = None  # image file name in the site-plan directory
+    site_plan_w: int | None = None
+    site_plan_h: int | None = None
 
 
 def _pile_info(p: Pile) -> PileInfo:
@@ -70,6 +73,19 @@ def list_stations(session: Session) -> list[StationInfo]:
     ).all()
     return [
         StationInfo(s.id, s.code, s.name, s.address, s.lat, s.lon, s.charging_limit_w,
-                    tuple(_pile_info(p) for p in s.piles))
+                    tuple(_pile_info(p) for p in s.piles), s.site_plan, s.site_plan_w, s.site_plan_h)
         for s in stations
     ]
+
+
+def move_pile(session: Session, pile_id: uuid.UUID, x: float, y: float) -> None:
+    """Place a pile on its station's site plan (pixels). Raises LookupError for an unknown pile."""
+    pile = session.get(Pile, pile_id)
+    if pile is None:
+        raise LookupError(f"no pile {pile_id}")
+    station = pile.station
+    w, h = station.site_plan_w, station.site_plan_h
+    if w and h and not (0 <= x <= w and 0 <= y <= h):
+        raise ValueError(f"position ({x:.0f}, {y:.0f}) is outside the site plan "
+                         f"({w} × {h}) / 位置超出总平面图范围")
+    pile.pos_x, pile.pos_y = x, y
