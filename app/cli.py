@@ -1,6 +1,7 @@
 """The `chargedesk` command.
 
-    chargedesk demo              fresh demo database + simulated community + engine, live summary
+    chargedesk [gui]             the console window (see widgets/launcher.py)
+    chargedesk demo [--text]     fresh demo database + simulated community + engine: window or live summary
     chargedesk sim               run the simulated community (RS-485 ptys and Modbus TCP piles)
     chargedesk sim ctl ...       inject coins, unplug, faults into a running simulator
     chargedesk engine            the headless engine (pollers, database) with logging
@@ -33,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--keep", action="store_true", help="keep the existing demo database instead of a fresh one")
     demo.add_argument("--once", type=float, default=None, metavar="SECONDS",
                       help="print one summary after SECONDS and exit (for scripts)")
+    demo.add_argument("--text", action="store_true", help="a live text summary instead of the window")
+
+    gui = sub.add_parser("gui", help="the console window (the default when no command is given)")
+    _db_args(gui)
 
     sim = sub.add_parser("sim", help="run the simulated community")
     sim_sub = sim.add_subparsers(dest="sim_command")
@@ -73,9 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # Schema migrations log every step at INFO; `db upgrade` prints its own one-line result.
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    if args.command is None:
-        build_parser().print_help()
-        return 0
+    if args.command in (None, "gui"):
+        print("the console window is started by the `chargedesk` command (widgets.launcher)", file=sys.stderr)
+        return 2
     try:
         if args.command == "demo":
             from app.demo import run_demo

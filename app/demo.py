@@ -12,6 +12,7 @@ import logging
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -40,31 +41,55 @@ def demo_db_url(fresh: bool) -> str:
     return f"sqlite:///{path.as_posix()}"
 
 
-def run_demo(args: argparse.Namespace) -> int:
-    logging.getLogger().setLevel(logging.WARNING)  # the summary is the output; warnings still show
-    config = load_config(args.config)
-    db_url = args.db or demo_db_url(fresh=not args.keep)
-    run_dir = Path(tempfile.mkdtemp(prefix="chargedesk-demo-"))
-    print(f"ChargeDesk demo: starting a simulated community of {len(config.stations)} stations and "
-          f"{len(config.piles)} piles …", flush=True)
-    site = SimulatedSite(config, run_dir=run_dir, speed=args.speed)
+@dataclass
+class DemoRun:
+    """A running demo: the simulated community on its own thread, the engine, the database."""
+
+    site: SimulatedSite
+    sim: SimThread
+    engine: Engine
+    db_url: str
+
+    def stop(self) -> None:
+        try:
+            self.engine.stop()
+        finally:
+            self.sim.close()
+
+
+def start_demo(*, config: str | None = None, speed: float | None = None, db_url: str | None = None,
+               keep: bool = False) -> DemoRun:
+    cfg = load_config(config)
+    url = db_url or demo_db_url(fresh=not keep)
+    site = SimulatedSite(cfg, run_dir=Path(tempfile.mkdtemp(prefix="chargedesk-demo-")), speed=speed)
     sim = SimThread(site.runtime)
-    engine: Engine | None = None
     try:
         endpoints = sim.run(site.start())
-        provision_site(db_url, config, endpoints)
-        engine = Engine(db_url)
+        provision_site(url, cfg, endpoints)
+        engine = Engine(url)
         engine.start()
-        with session_factory(engine.sql)() as s:
+    except BaseException:
+        sim.close()
+        raise
+    return DemoRun(site, sim, engine, url)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """The text-mode demo: a live summary in the terminal."""
+    logging.getLogger().setLevel(logging.WARNING)  # the summary is the output; warnings still show
+    print("ChargeDesk demo: starting a simulated community …", flush=True)
+    run = start_demo(config=args.config, speed=args.speed, db_url=args.db, keep=args.keep)
+    try:
+        with session_factory(run.engine.sql)() as s:
             stations = list_stations(s)
-        print(f"database: {db_url}", flush=True)
+        print(f"database: {run.db_url}", flush=True)
         if args.once is not None:
             time.sleep(args.once)
-            print(render_summary(stations, engine.snapshot(), datetime.now(UTC)))
+            print(render_summary(stations, run.engine.snapshot(), datetime.now(UTC)))
             return 0
         interactive = sys.stdout.isatty()
         while True:
-            text = render_summary(stations, engine.snapshot(), datetime.now(UTC))
+            text = render_summary(stations, run.engine.snapshot(), datetime.now(UTC))
             if interactive:
                 sys.stdout.write("\x1b[H\x1b[2J" + text + "\n\nCtrl-C to stop.\n")
             else:
@@ -75,6 +100,4 @@ def run_demo(args: argparse.Namespace) -> int:
         print("\nstopping …")
         return 0
     finally:
-        if engine is not None:
-            engine.stop()
-        sim.close()
+        run.stop()

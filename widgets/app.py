@@ -1,0 +1,108 @@
+"""Start the console: QApplication, font, language, the engine bridge and the main window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy.engine import make_url
+
+from app.engine.runtime import Engine
+from app.services import alarms as alarm_service
+from app.services import history as history_service
+from app.services.alarms import AlarmInfo
+from app.services.history import Series
+from app.services.stations import list_stations, move_pile
+from db.engine import default_url, session_factory, session_scope
+from widgets import i18n
+from widgets.bridge import EngineBridge
+from widgets.look import install_font
+from widgets.main_window import Backend, MainWindow
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("ChargeDesk")
+    app.setApplicationName("ChargeDesk")
+    install_font(app)
+    i18n.install(app, i18n.chosen_language(QSettings("ChargeDesk", "ChargeDesk")))
+    return app
+
+
+def make_backend(engine: Engine, *, user: str = "operator") -> Backend:
+    """Database work for the window, each call one short session of its own (called off the GUI thread)."""
+    factory = session_factory(engine.sql)
+    with factory() as s:
+        stations = list_stations(s)
+        from db.models import Operator
+
+        op = s.query(Operator).first()
+        operator_name = op.name if op else "ChargeDesk"
+
+    def open_alarms() -> list[AlarmInfo]:
+        with factory() as s:
+            return alarm_service.open_alarms(s)
+
+    def alarm_history(since: datetime, until: datetime, severity: str | None, pile: str | None) -> list[AlarmInfo]:
+        with factory() as s:
+            return alarm_service.alarm_history(s, since=since, until=until, severity=severity, pile_code=pile)
+
+    def ack(alarm_id: uuid.UUID, comment: str) -> AlarmInfo:
+        with session_scope(factory) as s:
+            return alarm_service.ack_alarm(s, alarm_id, by=user, comment=comment)
+
+    def port_history(port_id: uuid.UUID, since: datetime, until: datetime) -> Series:
+        with factory() as s:
+            return history_service.port_series(s, port_id, since, until)
+
+    def save_position(pile_id: uuid.UUID, x: float, y: float) -> None:
+        with session_scope(factory) as s:
+            move_pile(s, pile_id, x, y)
+
+    url = make_url(str(engine.sql.url))
+    label = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
+    map_dir = Path(platformdirs.user_cache_dir("ChargeDesk", appauthor=False)) / "map"
+    return Backend(operator_name, stations, open_alarms, alarm_history, ack, port_history, save_position,
+                   str(label), map_dir=map_dir, user=user)
+
+
+def show_window(engine: Engine) -> tuple[MainWindow, EngineBridge]:
+    bridge = EngineBridge(engine)
+    window = MainWindow(bridge, make_backend(engine))
+    window.show()
+    return window, bridge
+
+
+def run_console(db_url: str | None) -> int:
+    app = make_app()
+    engine = Engine(db_url or default_url())
+    try:
+        engine.start()
+    except Exception as exc:
+        QMessageBox.critical(None, "ChargeDesk", f"The engine could not start / 引擎无法启动:\n{exc}")
+        return 1
+    try:
+        _window, _bridge = show_window(engine)  # kept referenced until exec() returns
+        return app.exec()
+    finally:
+        engine.stop()
+
+
+def run_demo_console(args: argparse.Namespace) -> int:
+    from app.demo import start_demo
+
+    app = make_app()
+    run = start_demo(config=args.config, speed=args.speed, db_url=args.db, keep=args.keep)
+    try:
+        window, _bridge = show_window(run.engine)
+        window.setWindowTitle(window.windowTitle() + " — " + window.tr("demo (simulated community)"))
+        return app.exec()
+    finally:
+        run.stop()

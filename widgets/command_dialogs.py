@@ -1,0 +1,198 @@
+"""Dialogs that build pile commands: start a port, and edit a pile's configuration with a diff."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from decimal import Decimal, InvalidOperation
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from comm.pile.messages import ModeFlags, PileConfig, PowerTier
+
+
+def parse_yuan(text: str) -> int:
+    """'2' / '2.5' / '2.50' yuan → fen. Refuses more than two decimals, negatives and garbage."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(text) from None
+    fen = value * 100
+    if value <= 0 or fen != fen.to_integral_value():
+        raise ValueError(text)
+    return int(fen)
+
+
+class StartPortDialog(QDialog):
+    """Start a port for N minutes or for an amount (the pile converts money by its power tier)."""
+
+    def __init__(self, pile_code: str, port: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Start port %1 of %2").replace("%1", str(port)).replace("%2", pile_code))
+        self.by_minutes = QRadioButton(self.tr("For a time"), self)
+        self.by_amount = QRadioButton(self.tr("For an amount"), self)
+        self.by_minutes.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.by_minutes)
+        group.addButton(self.by_amount)
+        self.minutes = QSpinBox(self)
+        self.minutes.setRange(1, 1440)
+        self.minutes.setValue(120)
+        self.minutes.setSuffix(self.tr(" min"))
+        self.amount = QLineEdit("2.00", self)
+        self.error = QLabel("", self)
+        self.error.setStyleSheet("color:#d9343a")
+        form = QFormLayout()
+        form.addRow(self.by_minutes, self.minutes)
+        form.addRow(self.by_amount, self.amount)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+        self.result_minutes = 0
+        self.result_fen = 0
+
+    def _accept(self) -> None:
+        if self.by_minutes.isChecked():
+            self.result_minutes, self.result_fen = self.minutes.value(), 0
+        else:
+            try:
+                self.result_minutes, self.result_fen = 0, parse_yuan(self.amount.text())
+            except ValueError:
+                self.error.setText(self.tr("Enter an amount in yuan, e.g. 2 or 2.50"))
+                return
+        self.accept()
+
+
+# (field, label, kind): kind "int" = plain integer, "yuan" = fen shown in yuan, "flag" = ModeFlags field
+_FIELDS: list[tuple[str, str, str]] = [
+    ("coin_fee_fen", "Coin value (yuan)", "yuan"), ("swipe_fee_fen", "Card swipe buys (yuan)", "yuan"),
+    ("max_port_power_w", "Port overload limit (W)", "int"), ("max_pile_power_w", "Pile power limit (W)", "int"),
+    *[(f"tier{i}", f"Power tier {i}: up to W / minutes per yuan", "tier") for i in range(1, 6)],
+    ("full_stop_power_w", "Full when power ≤ (W)", "int"), ("full_stop_min", "… for (minutes)", "int"),
+    ("unplug_power_w", "Unplugged when power ≤ (W)", "int"), ("max_session_min", "Longest session (minutes)", "int"),
+    ("free_min", "Free start grants (minutes)", "int"), ("over_temp_dc", "Over-temperature (0.1 °C)", "int"),
+    ("smoke_threshold", "Smoke alarm threshold", "int"),
+    ("night_start_min", "Night cut-off from (min after 0:00)", "int"),
+    ("night_end_min", "Night cut-off until (min after 0:00)", "int"),
+    *[(f"mode.{f.name}", f"Mode: {f.name.replace('_', ' ')}", "flag") for f in fields(ModeFlags)],
+]
+
+
+def _show(cfg: PileConfig, key: str, kind: str) -> str:
+    if kind == "tier":
+        t = cfg.tiers[int(key[4:]) - 1]
+        return f"{t.max_w} / {t.min_per_yuan}"
+    if kind == "flag":
+        return "✓" if getattr(cfg.mode, key.split(".", 1)[1]) else "—"
+    value = getattr(cfg, key)
+    return f"{value / 100:.2f}" if kind == "yuan" else str(value)
+
+
+def _parse(cfg: PileConfig, key: str, kind: str, text: str) -> PileConfig:
+    text = text.strip()
+    if kind == "tier":
+        i = int(key[4:]) - 1
+        w, m = (int(x) for x in text.replace(" ", "").split("/"))
+        tiers = list(cfg.tiers)
+        tiers[i] = PowerTier(w, m)
+        return replace(cfg, tiers=tuple(tiers))
+    if kind == "flag":
+        return replace(cfg, mode=replace(cfg.mode, **{key.split(".", 1)[1]: text in ("✓", "1", "y", "yes", "是")}))
+    return replace(cfg, **{key: parse_yuan(text) if kind == "yuan" else int(text)})
+
+
+class ConfigDialog(QDialog):
+    """What the pile reports, what you want, and which rows change; the write is confirmed by read-back."""
+
+    def __init__(self, pile_code: str, current: PileConfig, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Configuration of %1").replace("%1", pile_code))
+        self.current = current
+        self.table = QTableWidget(len(_FIELDS), 3, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Setting"), self.tr("Pile reports"), self.tr("New value")])
+        for row, (key, label, kind) in enumerate(_FIELDS):
+            name = QTableWidgetItem(self.tr(label))
+            name.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            now = QTableWidgetItem(_show(current, key, kind))
+            now.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            self.table.setItem(row, 0, name)
+            self.table.setItem(row, 1, now)
+            if kind == "flag":
+                box = QCheckBox(self.table)
+                box.setChecked(getattr(current.mode, key.split(".", 1)[1]))
+                box.toggled.connect(self._diff)
+                self.table.setCellWidget(row, 2, box)
+            else:
+                self.table.setItem(row, 2, QTableWidgetItem(_show(current, key, kind)))
+        self.table.resizeColumnsToContents()
+        self.table.itemChanged.connect(self._diff)
+        self.summary = QLabel("", self)
+        self.summary.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.write = self.buttons.addButton(self.tr("Write to pile"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.accepted.connect(self._accept)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.table)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.buttons)
+        self.resize(620, 720)
+        self.wanted: PileConfig | None = current
+        self._diff()
+
+    def _read(self) -> tuple[PileConfig | None, list[str]]:
+        cfg, bad = self.current, []
+        for row, (key, label, kind) in enumerate(_FIELDS):
+            if kind == "flag":
+                box = self.table.cellWidget(row, 2)
+                text = "✓" if isinstance(box, QCheckBox) and box.isChecked() else "—"
+            else:
+                item = self.table.item(row, 2)
+                text = item.text() if item else ""
+            try:
+                cfg = _parse(cfg, key, kind, text)
+            except (ValueError, TypeError):
+                bad.append(self.tr(label))
+        return (None if bad else cfg), bad
+
+    def _diff(self, *_: object) -> None:
+        cfg, bad = self._read()
+        changed = 0
+        self.table.blockSignals(True)
+        for row, (key, _label, kind) in enumerate(_FIELDS):
+            differs = cfg is not None and _show(cfg, key, kind) != _show(self.current, key, kind)
+            changed += differs
+            for col in (0, 1):
+                item = self.table.item(row, col)
+                if item:
+                    item.setBackground(QColor("#fff3cd") if differs else QColor("white"))
+        self.table.blockSignals(False)
+        self.wanted = cfg
+        if bad:
+            self.summary.setText(self.tr("Not a valid value: %1").replace("%1", ", ".join(bad)))
+        else:
+            self.summary.setText(self.tr("%1 settings will change.").replace("%1", str(changed)))
+        self.write.setEnabled(cfg is not None and changed > 0)
+
+    def _accept(self) -> None:
+        if self.wanted is not None:
+            self.accept()

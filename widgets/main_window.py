@@ -1,0 +1,252 @@
+"""The console's main window: station tree, tabs, status bar; remembers its layout between runs."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from app.engine.commands import (
+    ClearFault,
+    CommandOutcome,
+    PileCommand,
+    ReadConfig,
+    RebootPile,
+    StartPort,
+    StopPort,
+    SyncClock,
+    WriteConfig,
+)
+from app.engine.events import Event
+from app.services.alarms import AlarmInfo
+from app.services.history import Series
+from app.services.stations import PileInfo, StationInfo
+from widgets.alarm_view import AlarmsView
+from widgets.bridge import EngineBridge
+from widgets.command_dialogs import ConfigDialog, StartPortDialog
+from widgets.monitor_view import MonitorView
+from widgets.settings_view import SettingsView
+from widgets.station_tree import StationTree
+from widgets.trend_view import TrendView
+
+
+@dataclass
+class Backend:
+    """What the window needs besides the engine: database work as plain callables (run off the GUI thread)."""
+
+    operator_name: str
+    stations: list[StationInfo]
+    open_alarms: Callable[[], list[AlarmInfo]]
+    alarm_history: Callable[[datetime, datetime, str | None, str | None], list[AlarmInfo]]
+    ack_alarm: Callable[[uuid.UUID, str], AlarmInfo]
+    port_history: Callable[[uuid.UUID, datetime, datetime], Series]
+    save_position: Callable[[uuid.UUID, float, float], None]
+    db_label: str
+    map_dir: Path | None = None
+    user: str = "operator"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, bridge: EngineBridge, backend: Backend, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.bridge, self.backend = bridge, backend
+        self.settings = settings or QSettings("ChargeDesk", "ChargeDesk")
+        self.setWindowTitle(self.tr("ChargeDesk — community charging console"))
+        self.stations = {s.station_id: s for s in backend.stations}
+        self.piles: dict[uuid.UUID, tuple[StationInfo, PileInfo]] = {
+            p.pile_id: (s, p) for s in backend.stations for p in s.piles}
+        self.ports: dict[uuid.UUID, tuple[uuid.UUID, int]] = {
+            port.port_id: (p.pile_id, port.number) for s in backend.stations for p in s.piles for port in p.ports}
+        self.tree = StationTree(backend.operator_name, backend.stations, self)
+        dock = QDockWidget(self.tr("Communities"), self)
+        dock.setObjectName("stations")
+        dock.setWidget(self.tree)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("tabs")
+        self.setCentralWidget(self.tabs)
+        self.trend = TrendView(backend.port_history, self)
+        self.monitor = MonitorView(self.trend, self)
+        self.map = self._make_map()
+        self.alarms = AlarmsView(load_open=backend.open_alarms, load_history=backend.alarm_history,
+                                 acknowledge=backend.ack_alarm,
+                                 pile_codes={pid: p.code for pid, (_s, p) in self.piles.items()}, parent=self)
+        self.settings_view = SettingsView(self.settings, backend.db_label, self)
+        self.tabs.addTab(self.map, self.tr("Map"))
+        self.tabs.addTab(self.monitor, self.tr("Monitor"))
+        self.tabs.addTab(self.alarms, self.tr("Alarms"))
+        self.tabs.addTab(self.settings_view, self.tr("Settings"))
+        self._status_labels()
+        self.tree.selected.connect(self._on_tree)
+        self.alarms.pileActivated.connect(self.select_pile)
+        pv = self.monitor.pile_view
+        pv.startRequested.connect(self._start)
+        pv.stopRequested.connect(lambda pid, n: self._command(StopPort(pid, n, issued_by=backend.user)))
+        pv.clearFaultRequested.connect(lambda pid, n: self._command(ClearFault(pid, n, issued_by=backend.user)))
+        pv.syncRequested.connect(lambda pid: self._command(SyncClock(pid, issued_by=backend.user)))
+        pv.rebootRequested.connect(self._reboot)
+        pv.configRequested.connect(self._config)
+        bridge.batch.connect(self._on_batch)
+        self._restore()
+        self._status_timer = QTimer(self)
+        self._status_timer.timeout.connect(self._update_status)
+        self._status_timer.start(1000)
+
+    def _make_map(self) -> QWidget:
+        try:  # the map needs QtWebEngine; without it the rest of the console still works
+            from widgets.map_view import MapView
+
+            view = MapView(self.bridge, self.backend.stations, page_dir=self.backend.map_dir or Path("."),
+                           save_position=self.backend.save_position, parent=self)
+            view.pileActivated.connect(self.select_pile)
+            return view
+        except Exception as exc:
+            label = QLabel(self.tr("The map is not available: %1").replace("%1", str(exc)), self)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            return label
+
+    # -- status bar ----------------------------------------------------------------------------
+    def _status_labels(self) -> None:
+        self.st_engine, self.st_lines, self.st_piles = QLabel(self), QLabel(self), QLabel(self)
+        self.st_db, self.st_cloud = QLabel(self), QLabel(self.tr("Cloud: not connected"), self)
+        for w in (self.st_engine, self.st_lines, self.st_piles, self.st_db, self.st_cloud):
+            self.statusBar().addPermanentWidget(w)
+
+    def _update_status(self) -> None:
+        snap = self.bridge.snapshot()
+        rtu = [h for h in snap.lines.values() if h.kind == "rtu"]
+        tcp = [h for h in snap.lines.values() if h.kind == "tcp"]
+        up = sum(h.connected for h in rtu)
+        polls = sum(h.polls_per_s for h in snap.lines.values())
+        errors = max((h.error_rate for h in snap.lines.values()), default=0.0)
+        self.st_engine.setText(self.tr("Engine: running") if snap.lines else self.tr("Engine: no lines"))
+        self.st_lines.setText(self.tr("RS-485 %1/%2 up · TCP %3 · %4 polls/s · worst error rate %5")
+                              .replace("%1", str(up)).replace("%2", str(len(rtu))).replace("%3", str(len(tcp)))
+                              .replace("%4", f"{polls:.0f}").replace("%5", f"{errors:.0%}"))
+        online = sum(1 for p in snap.piles.values() if p.online)
+        self.st_piles.setText(self.tr("Piles online %1 / %2").replace("%1", str(online))
+                              .replace("%2", str(len(self.piles))))
+        db = snap.database
+        if db is None or db.ok:
+            self.st_db.setText(self.tr("Database: %1").replace("%1", self.backend.db_label))
+            self.st_db.setStyleSheet("")
+        else:
+            self.st_db.setText(self.tr("Database: ERROR %1 (%2 rows waiting)").replace("%1", db.detail)
+                               .replace("%2", str(db.pending)))
+            self.st_db.setStyleSheet("color:#d9343a")
+
+    # -- live ------------------------------------------------------------------------------------
+    def _on_batch(self, events: list[Event]) -> None:
+        snap = self.bridge.snapshot()
+        self.tree.apply(events)
+        self.monitor.apply(events, snap)
+        self.trend.apply(events)
+        self.alarms.apply(events)
+
+    # -- selection -------------------------------------------------------------------------------
+    def _on_tree(self, kind: str, ident: uuid.UUID) -> None:
+        snap = self.bridge.snapshot()
+        if kind == "station":
+            self.monitor.show_station(self.stations[ident], snap)
+            self._map_call("show_station", ident)
+        elif kind == "pile":
+            station, _pile = self.piles[ident]
+            self.monitor.show_pile(station, ident, snap)
+            self._map_call("select_pile", ident)
+        elif kind == "port":
+            pile_id, number = self.ports[ident]
+            station, _pile = self.piles[pile_id]
+            self.monitor.show_pile(station, pile_id, snap, port=number)
+        self.settings.setValue("ui/selection", f"{kind}:{ident}")
+
+    def _map_call(self, name: str, arg: object) -> None:
+        fn = getattr(self.map, name, None)
+        if fn is not None:
+            fn(arg)
+
+    def select_pile(self, pile_id: uuid.UUID) -> None:
+        """From the map or an alarm: select the pile in the tree and open its detail."""
+        self.tree.select(pile_id)
+        self.tabs.setCurrentWidget(self.monitor)
+
+    # -- commands --------------------------------------------------------------------------------
+    def _command(self, cmd: PileCommand, then: Callable[[CommandOutcome], None] | None = None) -> None:
+        _station, pile = self.piles[cmd.pile_id]
+        pv = self.monitor.pile_view
+        pv.set_busy(self.tr("%1: sending %2 …").replace("%1", pile.code).replace("%2", type(cmd).__name__))
+
+        def done(out: CommandOutcome) -> None:
+            colour = "#2e9d4f" if out.ok else "#d9343a"
+            word = self.tr("done") if out.ok else self.tr("FAILED")
+            pv.status.setText(f"<span style='color:{colour}'><b>{pile.code} {type(cmd).__name__}: {word}</b></span>"
+                              f" — {out.detail}")
+            self.statusBar().showMessage(f"{pile.code}: {out.detail}", 8000)
+            if then is not None:
+                then(out)
+
+        self.bridge.submit(cmd, done)
+
+    def _start(self, pile_id: uuid.UUID, port: int) -> None:
+        _s, pile = self.piles[pile_id]
+        dlg = StartPortDialog(pile.code, port, self)
+        if dlg.exec():
+            self._command(StartPort(pile_id, port, dlg.result_minutes, dlg.result_fen, issued_by=self.backend.user))
+
+    def _reboot(self, pile_id: uuid.UUID) -> None:
+        _s, pile = self.piles[pile_id]
+        answer = QMessageBox.question(self, self.tr("Reboot pile"),
+                                      self.tr("Reboot %1? Charging sessions resume after the restart if the pile "
+                                              "has power-failure memory on.").replace("%1", pile.code))
+        if answer == QMessageBox.StandardButton.Yes:
+            self._command(RebootPile(pile_id, issued_by=self.backend.user))
+
+    def _config(self, pile_id: uuid.UUID) -> None:
+        _s, pile = self.piles[pile_id]
+
+        def got(out: CommandOutcome) -> None:
+            if not out.ok or out.config is None:
+                QMessageBox.warning(self, self.tr("Configuration"), out.detail)
+                return
+            dlg = ConfigDialog(pile.code, out.config, self)
+            if dlg.exec() and dlg.wanted is not None:
+                self._command(WriteConfig(pile_id, dlg.wanted, issued_by=self.backend.user))
+
+        self._command(ReadConfig(pile_id, issued_by=self.backend.user), got)
+
+    # -- persistence -----------------------------------------------------------------------------
+    def _restore(self) -> None:
+        geo = self.settings.value("ui/geometry")
+        if geo is not None:
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1440, 900)
+        state = self.settings.value("ui/state")
+        if state is not None:
+            self.restoreState(state)
+        split = self.settings.value("ui/monitor_split")
+        if split is not None:
+            self.monitor.split.restoreState(split)
+        self.tabs.setCurrentIndex(int(self.settings.value("ui/tab", 0) or 0))
+        sel = str(self.settings.value("ui/selection", "") or "")
+        if ":" in sel:
+            try:
+                self.tree.select(uuid.UUID(sel.split(":", 1)[1]))
+            except ValueError:
+                pass
+        elif self.stations:
+            self.tree.select(next(iter(self.stations)))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("ui/geometry", self.saveGeometry())
+        self.settings.setValue("ui/state", self.saveState())
+        self.settings.setValue("ui/monitor_split", self.monitor.split.saveState())
+        self.settings.setValue("ui/tab", self.tabs.currentIndex())
+        self.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,154 @@
+"""Live table of ports: one row per port id, values from the engine's coalesced batches.
+
+Rows are fixed while a station is shown (reset only when the row set changes); a batch becomes
+targeted dataChanged ranges, never a reset, so sorting, selection and scrolling survive updates.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from app.engine.events import Event, PileUpdate, PortUpdate
+from app.services.stations import StationInfo
+from comm.pile.messages import PortLive
+from widgets.look import amps, kwh, state_dot, volts
+
+COL_PILE, COL_PORT, COL_CLASS, COL_STATE, COL_V, COL_A, COL_W, COL_KWH, COL_ELAPSED, COL_REMAIN, COL_FAULT, \
+    COL_PAY = range(12)
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass
+class PortRow:
+    pile_id: uuid.UUID
+    pile_code: str
+    port_id: uuid.UUID
+    number: int
+    vehicle_class: str
+    live: PortLive | None = None
+    online: bool = False
+
+
+class PortTableModel(QAbstractTableModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PortRow] = []
+        self._by_port: dict[uuid.UUID, int] = {}
+        self._by_pile: dict[uuid.UUID, list[int]] = {}
+        self._headers = [self.tr("Pile"), self.tr("Port"), self.tr("Vehicle"), self.tr("State"), self.tr("V"),
+                         self.tr("A"), self.tr("W"), self.tr("kWh"), self.tr("Elapsed min"), self.tr("Remaining min"),
+                         self.tr("Fault"), self.tr("Payment")]
+        self._labels = {
+            "IDLE": self.tr("Idle"), "STARTING": self.tr("Waiting for load"), "CHARGING": self.tr("Charging"),
+            "FAULT": self.tr("Fault"), "DISABLED": self.tr("Disabled"), "OFFLINE": self.tr("Offline"),
+            "ebike": self.tr("e-bike"), "trike": self.tr("e-tricycle"), "lsev": self.tr("low-speed EV"),
+            "car": self.tr("car"), "NONE": "", "COIN": self.tr("Coin"), "CARD": self.tr("IC card"),
+            "REMOTE": self.tr("QR / remote"), "FREE": self.tr("Free"), "MONTHLY": self.tr("Monthly card"),
+        }
+
+    # -- rows ----------------------------------------------------------------------------------
+    def set_stations(self, stations: list[StationInfo], snapshot_ports: dict[uuid.UUID, PortUpdate],
+                     online: dict[uuid.UUID, bool]) -> None:
+        self.beginResetModel()
+        self._rows = [
+            PortRow(p.pile_id, p.code, port.port_id, port.number, port.vehicle_class,
+                    snapshot_ports[port.port_id].live if port.port_id in snapshot_ports else None,
+                    online.get(p.pile_id, False))
+            for st in stations for p in st.piles for port in p.ports
+        ]
+        self._by_port = {r.port_id: i for i, r in enumerate(self._rows)}
+        self._by_pile = {}
+        for i, r in enumerate(self._rows):
+            self._by_pile.setdefault(r.pile_id, []).append(i)
+        self.endResetModel()
+
+    def row(self, i: int) -> PortRow:
+        return self._rows[i]
+
+    def apply(self, events: list[Event]) -> None:
+        changed: set[int] = set()
+        for ev in events:
+            if isinstance(ev, PortUpdate):
+                i = self._by_port.get(ev.port_id)
+                if i is not None and self._rows[i].live != ev.live:
+                    self._rows[i].live = ev.live
+                    changed.add(i)
+            elif isinstance(ev, PileUpdate):
+                for i in self._by_pile.get(ev.pile_id, ()):
+                    if self._rows[i].online != ev.online:
+                        self._rows[i].online = ev.online
+                        changed.add(i)
+        for first, last in _ranges(sorted(changed)):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, COL_PAY))
+
+    # -- Qt model ------------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def state_of(self, r: PortRow) -> str:
+        if not r.online:
+            return "OFFLINE"
+        return r.live.state.value if r.live else "IDLE"
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r, col = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.UserRole:  # sort key: numbers as numbers
+            return self._sort_value(r, col)
+        if role == Qt.ItemDataRole.DecorationRole and col == COL_STATE:
+            return state_dot(self.state_of(r))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col >= COL_V and col <= COL_REMAIN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        live = r.live
+        if col == COL_PILE:
+            return r.pile_code
+        if col == COL_PORT:
+            return r.number
+        if col == COL_CLASS:
+            return self._labels.get(r.vehicle_class, r.vehicle_class)
+        if col == COL_STATE:
+            return self._labels[self.state_of(r)]
+        if live is None or not r.online:
+            return ""
+        return {
+            COL_V: volts(live.voltage_dv), COL_A: amps(live.current_ca), COL_W: str(live.power_w),
+            COL_KWH: kwh(live.energy_wh), COL_ELAPSED: str(live.elapsed_min), COL_REMAIN: str(live.remaining_min),
+            COL_FAULT: "" if live.fault.value == "NONE" else live.fault.value,
+            COL_PAY: self._labels.get(live.payment.value, live.payment.value),
+        }.get(col, "")
+
+    def _sort_value(self, r: PortRow, col: int) -> Any:
+        live = r.live
+        if col in (COL_PILE, COL_CLASS, COL_STATE, COL_FAULT, COL_PAY):
+            return str(self.data(self.index(self._by_port[r.port_id], col)))
+        if col == COL_PORT:
+            return r.number
+        if live is None or not r.online:
+            return -1
+        return {COL_V: live.voltage_dv, COL_A: live.current_ca, COL_W: live.power_w, COL_KWH: live.energy_wh,
+                COL_ELAPSED: live.elapsed_min, COL_REMAIN: live.remaining_min}.get(col, 0)
+
+
+def _ranges(rows: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for r in rows:
+        if out and r == out[-1][1] + 1:
+            out[-1] = (out[-1][0], r)
+        else:
+            out.append((r, r))
+    return out
