@@ -3,6 +3,12 @@ and ``db_engine`` (an engine on it, migrated to head)."""
 
 from __future__ import annotations
 
+import os
+
+# Qt must know before any Qt import: no display in CI, and QtWebEngine refuses root without this.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
 from collections.abc import Iterator
 from pathlib import Path
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.engine.events import AlarmCleared, AlarmRaised, Event
+from app.engine.events import AlarmCleared, AlarmRaised, DatabaseHealth, Event
 from app.services.alarms import AlarmInfo
 from widgets.look import RESOURCES, SEVERITY_COLOURS
 from widgets.ops import run_background
@@ -94,6 +94,7 @@ class AlarmsView(QWidget):
         self.h_go.clicked.connect(self._search)
         self.live.cellDoubleClicked.connect(lambda r, _c: self._rows and self.pileActivated.emit(self._rows[r].pile_id))
         self._sound = self._make_sound()
+        self._reload_after_flushes = 0
         self.refresh()
 
     def _table(self) -> QTableWidget:
@@ -145,6 +146,11 @@ class AlarmsView(QWidget):
     def apply(self, events: list[Event]) -> None:
         raised = [e for e in events if isinstance(e, AlarmRaised)]
         if raised or any(isinstance(e, AlarmCleared) for e in events):
+            # The list comes from the database, which the engine writes in batches: reload after the
+            # next two successful flushes, so an alarm raised just after one flush is not missed.
+            self._reload_after_flushes = 2
+        elif self._reload_after_flushes and any(isinstance(e, DatabaseHealth) and e.ok for e in events):
+            self._reload_after_flushes -= 1
             self.refresh()
         critical = [e for e in raised if e.key.code in POPUP_CODES or e.severity == "critical"]
         if critical:
@@ -156,8 +162,9 @@ class AlarmsView(QWidget):
                 self._sound.play()  # type: ignore[attr-defined]
             else:
                 QApplication.beep()
+        port_word = self.tr("port")
         lines = [f"{self.pile_codes.get(a.key.pile_id, '?')}"
-                 + (f" {self.tr('port')} {a.key.port_number}" if a.key.port_number else "")
+                 + (f" {port_word} {a.key.port_number}" if a.key.port_number else "")
                  + f": {self.names.get(a.key.code, a.key.code)}" for a in alarms]
         box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Critical alarm"), "\n".join(lines),
                           QMessageBox.StandardButton.Ok, self)

@@ -102,7 +102,7 @@ def run_demo_console(args: argparse.Namespace) -> int:
     run = start_demo(config=args.config, speed=args.speed, db_url=args.db, keep=args.keep)
     try:
         window, _bridge = show_window(run.engine)
-        window.setWindowTitle(window.windowTitle() + " — " + window.tr("demo (simulated community)"))
+        window.mark_demo()
         return app.exec()
     finally:
         run.stop()

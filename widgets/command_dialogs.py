@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, replace
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from comm.pile.messages import ModeFlags, PileConfig, PowerTier
+from comm.pile.messages import PileConfig, PowerTier
 
 
 def parse_yuan(text: str) -> int:
@@ -82,18 +82,34 @@ class StartPortDialog(QDialog):
         self.accept()
 
 
-# (field, label, kind): kind "int" = plain integer, "yuan" = fen shown in yuan, "flag" = ModeFlags field
+# Labels are marked with QT_TRANSLATE_NOOP and translated in ConfigDialog (same context) where shown.
+# (field, label, kind): kind "int" = plain integer, "yuan" = fen shown in yuan, "tier" = W / min per yuan,
+# "flag" = a ModeFlags field
 _FIELDS: list[tuple[str, str, str]] = [
-    ("coin_fee_fen", "Coin value (yuan)", "yuan"), ("swipe_fee_fen", "Card swipe buys (yuan)", "yuan"),
-    ("max_port_power_w", "Port overload limit (W)", "int"), ("max_pile_power_w", "Pile power limit (W)", "int"),
-    *[(f"tier{i}", f"Power tier {i}: up to W / minutes per yuan", "tier") for i in range(1, 6)],
-    ("full_stop_power_w", "Full when power ≤ (W)", "int"), ("full_stop_min", "… for (minutes)", "int"),
-    ("unplug_power_w", "Unplugged when power ≤ (W)", "int"), ("max_session_min", "Longest session (minutes)", "int"),
-    ("free_min", "Free start grants (minutes)", "int"), ("over_temp_dc", "Over-temperature (0.1 °C)", "int"),
-    ("smoke_threshold", "Smoke alarm threshold", "int"),
-    ("night_start_min", "Night cut-off from (min after 0:00)", "int"),
-    ("night_end_min", "Night cut-off until (min after 0:00)", "int"),
-    *[(f"mode.{f.name}", f"Mode: {f.name.replace('_', ' ')}", "flag") for f in fields(ModeFlags)],
+    ("coin_fee_fen", QT_TRANSLATE_NOOP("ConfigDialog", "Coin value (yuan)"), "yuan"),
+    ("swipe_fee_fen", QT_TRANSLATE_NOOP("ConfigDialog", "Card swipe buys (yuan)"), "yuan"),
+    ("max_port_power_w", QT_TRANSLATE_NOOP("ConfigDialog", "Port overload limit (W)"), "int"),
+    ("max_pile_power_w", QT_TRANSLATE_NOOP("ConfigDialog", "Pile power limit (W)"), "int"),
+    ("tier1", QT_TRANSLATE_NOOP("ConfigDialog", "Power tier 1: up to W / minutes per yuan"), "tier"),
+    ("tier2", QT_TRANSLATE_NOOP("ConfigDialog", "Power tier 2: up to W / minutes per yuan"), "tier"),
+    ("tier3", QT_TRANSLATE_NOOP("ConfigDialog", "Power tier 3: up to W / minutes per yuan"), "tier"),
+    ("tier4", QT_TRANSLATE_NOOP("ConfigDialog", "Power tier 4: up to W / minutes per yuan"), "tier"),
+    ("tier5", QT_TRANSLATE_NOOP("ConfigDialog", "Power tier 5: up to W / minutes per yuan"), "tier"),
+    ("full_stop_power_w", QT_TRANSLATE_NOOP("ConfigDialog", "Full when power ≤ (W)"), "int"),
+    ("full_stop_min", QT_TRANSLATE_NOOP("ConfigDialog", "… for (minutes)"), "int"),
+    ("unplug_power_w", QT_TRANSLATE_NOOP("ConfigDialog", "Unplugged when power ≤ (W)"), "int"),
+    ("max_session_min", QT_TRANSLATE_NOOP("ConfigDialog", "Longest session (minutes)"), "int"),
+    ("free_min", QT_TRANSLATE_NOOP("ConfigDialog", "Free start grants (minutes)"), "int"),
+    ("over_temp_dc", QT_TRANSLATE_NOOP("ConfigDialog", "Over-temperature (0.1 °C)"), "int"),
+    ("smoke_threshold", QT_TRANSLATE_NOOP("ConfigDialog", "Smoke alarm threshold"), "int"),
+    ("night_start_min", QT_TRANSLATE_NOOP("ConfigDialog", "Night cut-off from (min after 0:00)"), "int"),
+    ("night_end_min", QT_TRANSLATE_NOOP("ConfigDialog", "Night cut-off until (min after 0:00)"), "int"),
+    ("mode.free_mode", QT_TRANSLATE_NOOP("ConfigDialog", "Free-charging mode"), "flag"),
+    ("mode.monthly_card", QT_TRANSLATE_NOOP("ConfigDialog", "Accept monthly cards"), "flag"),
+    ("mode.refund_on_swipe", QT_TRANSLATE_NOOP("ConfigDialog", "Refund unused time on a second swipe"), "flag"),
+    ("mode.night_cutoff", QT_TRANSLATE_NOOP("ConfigDialog", "Night cut-off enabled"), "flag"),
+    ("mode.smoke_detector", QT_TRANSLATE_NOOP("ConfigDialog", "Smoke detector fitted"), "flag"),
+    ("mode.power_memory", QT_TRANSLATE_NOOP("ConfigDialog", "Resume after power failure"), "flag"),
 ]
 
 

@@ -99,6 +99,9 @@ class MainWindow(QMainWindow):
         self._status_timer.timeout.connect(self._update_status)
         self._status_timer.start(1000)
 
+    def mark_demo(self) -> None:
+        self.setWindowTitle(self.windowTitle() + " — " + self.tr("demo (simulated community)"))
+
     def _make_map(self) -> QWidget:
         try:  # the map needs QtWebEngine; without it the rest of the console still works
             from widgets.map_view import MapView
@@ -180,18 +183,27 @@ class MainWindow(QMainWindow):
     def _command(self, cmd: PileCommand, then: Callable[[CommandOutcome], None] | None = None) -> None:
         _station, pile = self.piles[cmd.pile_id]
         pv = self.monitor.pile_view
-        pv.set_busy(self.tr("%1: sending %2 …").replace("%1", pile.code).replace("%2", type(cmd).__name__))
+        pv.set_busy(self.tr("%1: sending %2 …").replace("%1", pile.code).replace("%2", self._cmd_name(cmd)))
 
         def done(out: CommandOutcome) -> None:
             colour = "#2e9d4f" if out.ok else "#d9343a"
             word = self.tr("done") if out.ok else self.tr("FAILED")
-            pv.status.setText(f"<span style='color:{colour}'><b>{pile.code} {type(cmd).__name__}: {word}</b></span>"
+            pv.status.setText(f"<span style='color:{colour}'><b>{pile.code} {self._cmd_name(cmd)}: {word}</b></span>"
                               f" — {out.detail}")
             self.statusBar().showMessage(f"{pile.code}: {out.detail}", 8000)
             if then is not None:
                 then(out)
 
         self.bridge.submit(cmd, done)
+
+    def _cmd_name(self, cmd: PileCommand) -> str:
+        names = {"StartPort": self.tr("start port"), "StopPort": self.tr("stop port"),
+                 "SyncClock": self.tr("sync clock"), "RebootPile": self.tr("reboot"),
+                 "ClearFault": self.tr("clear fault"), "ReadConfig": self.tr("read configuration"),
+                 "WriteConfig": self.tr("write configuration")}
+        name = type(cmd).__name__
+        port = getattr(cmd, "port", 0)
+        return names.get(name, name) + (f" #{port}" if port else "")
 
     def _start(self, pile_id: uuid.UUID, port: int) -> None:
         _s, pile = self.piles[pile_id]

@@ -180,7 +180,8 @@ class PileView(QWidget):
 
     def _show_status(self, st: PileStatus | None, online: bool) -> None:
         if not online:
-            self.readings.setText(f"<b style='color:#d9343a'>{self.tr('Offline — not answering')}</b>")
+            offline = self.tr("Offline — not answering")
+            self.readings.setText(f"<b style='color:#d9343a'>{offline}</b>")
             return
         if st is None:
             self.readings.setText("")
@@ -190,12 +191,12 @@ class PileView(QWidget):
                                        (st.flags.door_open, self.tr("door open")),
                                        (st.flags.night_cutoff, self.tr("night cut-off")),
                                        (st.flags.free_mode, self.tr("free mode"))) if on]
+        temp, smoke, meter = self.tr("Temperature"), self.tr("Smoke"), self.tr("Meter")
+        mains, power = self.tr("Mains"), self.tr("Power")
         self.readings.setText(
-            f"{self.tr('Temperature')} <b>{st.temperature_dc / 10:.1f} °C</b> &nbsp; "
-            f"{self.tr('Smoke')} <b>{st.smoke_level}</b> &nbsp; "
-            f"{self.tr('Meter')} <b>{kwh(st.meter_wh)} kWh</b> &nbsp; "
-            f"{self.tr('Mains')} <b>{volts(st.mains_voltage_dv)} V</b> &nbsp; {self.tr('Power')} "
-            f"<b>{st.total_power_w} W</b>"
+            f"{temp} <b>{st.temperature_dc / 10:.1f} °C</b> &nbsp; {smoke} <b>{st.smoke_level}</b> &nbsp; "
+            f"{meter} <b>{kwh(st.meter_wh)} kWh</b> &nbsp; {mains} <b>{volts(st.mains_voltage_dv)} V</b> &nbsp; "
+            f"{power} <b>{st.total_power_w} W</b>"
             + (f" &nbsp; <b style='color:#d9343a'>{' · '.join(flags)}</b>" if flags else ""))
 
     def set_busy(self, text: str) -> None:

@@ -104,8 +104,8 @@ class StationTree(QWidget):
                 totals["piles_online"] += online
                 state = "OFFLINE" if not online else ("FAULT" if c["FAULT"] else
                                                        "CHARGING" if c["CHARGING"] + c["STARTING"] else "IDLE")
-                pile_text = f"{pile.code}  ⚡{c['CHARGING'] + c['STARTING']}" if online else \
-                    f"{pile.code}  ({self.tr('offline')})"
+                offline = self.tr("offline")
+                pile_text = f"{pile.code}  ⚡{c['CHARGING'] + c['STARTING']}" if online else f"{pile.code}  ({offline})"
                 self._set(pile.pile_id, pile_text, state)
                 for port in pile.ports:
                     self._set(port.port_id, self._names[port.port_id],

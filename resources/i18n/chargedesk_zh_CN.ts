@@ -1,0 +1,948 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AlarmsView</name>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="48" />
+        <source>Pile offline</source>
+        <translation>充电桩离线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="48" />
+        <source>Smoke alarm</source>
+        <translation>烟雾报警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="49" />
+        <source>Over-temperature</source>
+        <translation>过温</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="49" />
+        <source>Cabinet door open</source>
+        <translation>柜门打开</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="50" />
+        <source>Mains supply lost</source>
+        <translation>市电断电</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="50" />
+        <source>Pile internal fault</source>
+        <translation>充电桩内部故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="51" />
+        <source>Port overload</source>
+        <translation>端口过载</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="51" />
+        <source>Short circuit</source>
+        <translation>短路</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="52" />
+        <source>Relay stuck</source>
+        <translation>继电器粘连</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="52" />
+        <source>Faulty line</source>
+        <translation>线路故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="53" />
+        <source>Metering error</source>
+        <translation>计量故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="55" />
+        <source>critical</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="55" />
+        <source>major</source>
+        <translation>重要</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="55" />
+        <source>minor</source>
+        <translation>次要</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="56" />
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="56" />
+        <source>info</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="59" />
+        <source>Acknowledge…</source>
+        <translation>确认…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="60" />
+        <source>Mute sound</source>
+        <translation>静音</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="70" />
+        <source>Active</source>
+        <translation>当前告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="73" />
+        <source>Last 24 hours</source>
+        <translation>最近24小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="73" />
+        <source>Last 7 days</source>
+        <translation>最近7天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="73" />
+        <source>Last 30 days</source>
+        <translation>最近30天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="76" />
+        <source>All severities</source>
+        <translation>全部级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="80" />
+        <source>Pile code</source>
+        <translation>桩编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="81" />
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="89" />
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="102" />
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="102" />
+        <source>Raised</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="102" />
+        <source>Pile</source>
+        <translation>充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="102" />
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="103" />
+        <source>Alarm</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="103" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="103" />
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="128" />
+        <source>%1 active, %2 waiting for acknowledgement</source>
+        <translation>当前 %1 条，待确认 %2 条</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="134" />
+        <source>active</source>
+        <translation>未恢复</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="134" />
+        <source>cleared %1</source>
+        <translation>%1 已恢复</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="165" />
+        <source>port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="169" />
+        <source>Critical alarm</source>
+        <translation>紧急告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="180" />
+        <source>Acknowledge alarm</source>
+        <translation>确认告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="181" />
+        <source>Comment (what was done):</source>
+        <translation>处理说明：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="185" />
+        <source>Not acknowledged</source>
+        <translation>未能确认</translation>
+    </message>
+</context>
+<context>
+    <name>ConfigDialog</name>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="89" />
+        <source>Coin value (yuan)</source>
+        <translation>每枚投币金额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="90" />
+        <source>Card swipe buys (yuan)</source>
+        <translation>每次刷卡金额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="91" />
+        <source>Port overload limit (W)</source>
+        <translation>单口过载功率（W）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="92" />
+        <source>Pile power limit (W)</source>
+        <translation>整桩功率上限（W）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="93" />
+        <source>Power tier 1: up to W / minutes per yuan</source>
+        <translation>功率档1：上限W / 每元分钟数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="94" />
+        <source>Power tier 2: up to W / minutes per yuan</source>
+        <translation>功率档2：上限W / 每元分钟数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="95" />
+        <source>Power tier 3: up to W / minutes per yuan</source>
+        <translation>功率档3：上限W / 每元分钟数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="96" />
+        <source>Power tier 4: up to W / minutes per yuan</source>
+        <translation>功率档4：上限W / 每元分钟数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="97" />
+        <source>Power tier 5: up to W / minutes per yuan</source>
+        <translation>功率档5：上限W / 每元分钟数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="98" />
+        <source>Full when power ≤ (W)</source>
+        <translation>充满判定功率 ≤（W）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="99" />
+        <source>… for (minutes)</source>
+        <translation>…持续（分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="100" />
+        <source>Unplugged when power ≤ (W)</source>
+        <translation>拔出判定功率 ≤（W）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="101" />
+        <source>Longest session (minutes)</source>
+        <translation>单次最长充电（分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="102" />
+        <source>Free start grants (minutes)</source>
+        <translation>免费模式每次时长（分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="103" />
+        <source>Over-temperature (0.1 °C)</source>
+        <translation>过温阈值（0.1 °C）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="104" />
+        <source>Smoke alarm threshold</source>
+        <translation>烟雾报警阈值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="105" />
+        <source>Night cut-off from (min after 0:00)</source>
+        <translation>夜间断电开始（0点后分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="106" />
+        <source>Night cut-off until (min after 0:00)</source>
+        <translation>夜间断电结束（0点后分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="107" />
+        <source>Free-charging mode</source>
+        <translation>免费充电模式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="108" />
+        <source>Accept monthly cards</source>
+        <translation>允许包月卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="109" />
+        <source>Refund unused time on a second swipe</source>
+        <translation>再次刷卡退还剩余费用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="110" />
+        <source>Night cut-off enabled</source>
+        <translation>启用夜间断电</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="111" />
+        <source>Smoke detector fitted</source>
+        <translation>已装烟感</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="112" />
+        <source>Resume after power failure</source>
+        <translation>断电记忆续充</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="144" />
+        <source>Configuration of %1</source>
+        <translation>%1 的参数配置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="147" />
+        <source>Setting</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="147" />
+        <source>Pile reports</source>
+        <translation>桩上当前值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="147" />
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="167" />
+        <source>Write to pile</source>
+        <translation>写入充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="207" />
+        <source>Not a valid value: %1</source>
+        <translation>数值无效：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="209" />
+        <source>%1 settings will change.</source>
+        <translation>将修改 %1 项参数。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../widgets/main_window.py" line="60" />
+        <source>ChargeDesk — community charging console</source>
+        <translation>ChargeDesk 小区充电运营台</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="67" />
+        <source>Communities</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="82" />
+        <source>Map</source>
+        <translation>地图</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="83" />
+        <source>Monitor</source>
+        <translation>监控</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="84" />
+        <source>Alarms</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="85" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="103" />
+        <source>demo (simulated community)</source>
+        <translation>演示（模拟小区）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="114" />
+        <source>The map is not available: %1</source>
+        <translation>地图不可用：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="121" />
+        <source>Cloud: not connected</source>
+        <translation>云平台：未连接</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="132" />
+        <source>Engine: running</source>
+        <translation>引擎：运行中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="132" />
+        <source>Engine: no lines</source>
+        <translation>引擎：无通信线路</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="133" />
+        <source>RS-485 %1/%2 up · TCP %3 · %4 polls/s · worst error rate %5</source>
+        <translation>RS-485 %1/%2 正常 · TCP %3 · %4 次轮询/秒 · 最高误码率 %5</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="137" />
+        <source>Piles online %1 / %2</source>
+        <translation>在线桩 %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="141" />
+        <source>Database: %1</source>
+        <translation>数据库：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="144" />
+        <source>Database: ERROR %1 (%2 rows waiting)</source>
+        <translation>数据库错误：%1（%2 条待写入）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="186" />
+        <source>%1: sending %2 …</source>
+        <translation>%1：正在发送“%2”…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="190" />
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="190" />
+        <source>FAILED</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="200" />
+        <source>start port</source>
+        <translation>启动端口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="200" />
+        <source>stop port</source>
+        <translation>停止端口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="201" />
+        <source>sync clock</source>
+        <translation>校时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="201" />
+        <source>reboot</source>
+        <translation>重启</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="202" />
+        <source>clear fault</source>
+        <translation>清除故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="202" />
+        <source>read configuration</source>
+        <translation>读取参数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="203" />
+        <source>write configuration</source>
+        <translation>写入参数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="216" />
+        <source>Reboot pile</source>
+        <translation>重启充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="217" />
+        <source>Reboot %1? Charging sessions resume after the restart if the pile has power-failure memory on.</source>
+        <translation>确定重启 %1？若开启断电记忆，重启后充电将继续。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="227" />
+        <source>Configuration</source>
+        <translation>参数配置</translation>
+    </message>
+</context>
+<context>
+    <name>MonitorView</name>
+    <message>
+        <location filename="../../widgets/monitor_view.py" line="32" />
+        <source>Filter ports: pile, state, fault, payment…</source>
+        <translation>筛选端口：桩号、状态、故障、支付方式…</translation>
+    </message>
+</context>
+<context>
+    <name>PileView</name>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="102" />
+        <source>Select a pile in the tree or on the map</source>
+        <translation>请在左侧列表或地图上选择充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="117" />
+        <source>Start port…</source>
+        <translation>启动端口…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="117" />
+        <source>Stop port</source>
+        <translation>停止端口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="118" />
+        <source>Clear fault</source>
+        <translation>清除故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="118" />
+        <source>Configuration…</source>
+        <translation>参数配置…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="119" />
+        <source>Sync clock</source>
+        <translation>校时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="119" />
+        <source>Reboot</source>
+        <translation>重启</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="183" />
+        <source>Offline — not answering</source>
+        <translation>离线——无应答</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="189" />
+        <source>SMOKE</source>
+        <translation>烟雾</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="190" />
+        <source>OVER-TEMP</source>
+        <translation>过温</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="191" />
+        <source>door open</source>
+        <translation>柜门打开</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="192" />
+        <source>night cut-off</source>
+        <translation>夜间断电</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="193" />
+        <source>free mode</source>
+        <translation>免费模式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="194" />
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="194" />
+        <source>Smoke</source>
+        <translation>烟感</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="194" />
+        <source>Meter</source>
+        <translation>电表</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="195" />
+        <source>Mains</source>
+        <translation>市电</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="195" />
+        <source>Power</source>
+        <translation>功率</translation>
+    </message>
+</context>
+<context>
+    <name>PortTableModel</name>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="42" />
+        <source>Pile</source>
+        <translation>充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="42" />
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="42" />
+        <source>Vehicle</source>
+        <translation>车型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="42" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="42" />
+        <source>V</source>
+        <translation>V</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="43" />
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="43" />
+        <source>W</source>
+        <translation>W</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="43" />
+        <source>kWh</source>
+        <translation>kWh</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="43" />
+        <source>Elapsed min</source>
+        <translation>已充分钟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="43" />
+        <source>Remaining min</source>
+        <translation>剩余分钟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="44" />
+        <location filename="../../widgets/models/port_table_model.py" line="47" />
+        <source>Fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="44" />
+        <source>Payment</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="46" />
+        <source>Idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="46" />
+        <source>Waiting for load</source>
+        <translation>等待负载</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="46" />
+        <source>Charging</source>
+        <translation>充电中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="47" />
+        <source>Disabled</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="47" />
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="48" />
+        <source>e-bike</source>
+        <translation>电动自行车</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="48" />
+        <source>e-tricycle</source>
+        <translation>电动三轮车</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="48" />
+        <source>low-speed EV</source>
+        <translation>低速电动车</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="49" />
+        <source>car</source>
+        <translation>电动汽车</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="49" />
+        <source>Coin</source>
+        <translation>投币</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="49" />
+        <source>IC card</source>
+        <translation>刷卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="50" />
+        <source>QR / remote</source>
+        <translation>扫码/远程</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="50" />
+        <source>Free</source>
+        <translation>免费</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="50" />
+        <source>Monthly card</source>
+        <translation>包月卡</translation>
+    </message>
+</context>
+<context>
+    <name>PortTile</name>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="40" />
+        <source>Idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="40" />
+        <source>Waiting for load</source>
+        <translation>等待负载</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="41" />
+        <source>Charging</source>
+        <translation>充电中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="41" />
+        <source>Fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="42" />
+        <source>Disabled</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="42" />
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="81" />
+        <source>%1 min left</source>
+        <translation>剩余 %1 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsView</name>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="16" />
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="24" />
+        <source>Language / 语言</source>
+        <translation>语言 / Language</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="25" />
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="36" />
+        <source>The console will use %1 from the next start. / 重启后生效。</source>
+        <translation>下次启动时使用%1。</translation>
+    </message>
+</context>
+<context>
+    <name>StartPortDialog</name>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="46" />
+        <source>Start port %1 of %2</source>
+        <translation>启动 %2 的 %1 号端口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="47" />
+        <source>For a time</source>
+        <translation>按时长</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="48" />
+        <source>For an amount</source>
+        <translation>按金额</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="56" />
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="80" />
+        <source>Enter an amount in yuan, e.g. 2 or 2.50</source>
+        <translation>请输入金额（元），如 2 或 2.50</translation>
+    </message>
+</context>
+<context>
+    <name>StationTree</name>
+    <message>
+        <location filename="../../widgets/station_tree.py" line="28" />
+        <source>Filter: community, pile or port…</source>
+        <translation>筛选：小区、桩或端口…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/station_tree.py" line="68" />
+        <source>Port %1</source>
+        <translation>%1 号端口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/station_tree.py" line="107" />
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+</context>
+<context>
+    <name>TrendView</name>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="62" />
+        <source>Trend: select a port</source>
+        <translation>趋势：请选择端口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="64" />
+        <source>Live, last hour</source>
+        <translation>实时（最近1小时）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="64" />
+        <source>History: last 6 hours</source>
+        <translation>历史：最近6小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="65" />
+        <source>History: last 24 hours</source>
+        <translation>历史：最近24小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="66" />
+        <source>History: last 7 days</source>
+        <translation>历史：最近7天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="68" />
+        <source>Export PNG…</source>
+        <translation>导出图片…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="69" />
+        <source>Export CSV…</source>
+        <translation>导出CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="79" />
+        <source>W / V</source>
+        <translation>W / V</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="81" />
+        <source>Voltage V</source>
+        <translation>电压 V</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="82" />
+        <source>Power W</source>
+        <translation>功率 W</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="89" />
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="91" />
+        <location filename="../../widgets/trend_view.py" line="93" />
+        <source>Current A</source>
+        <translation>电流 A</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="133" />
+        <source>Trend: %1</source>
+        <translation>趋势：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="147" />
+        <source>Loading history…</source>
+        <translation>正在读取历史…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="150" />
+        <source>History could not be loaded: %1</source>
+        <translation>历史数据读取失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="157" />
+        <source>%1 stored samples</source>
+        <translation>共 %1 个采样点</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="186" />
+        <source>Export PNG</source>
+        <translation>导出图片</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="191" />
+        <source>Export CSV</source>
+        <translation>导出CSV</translation>
+    </message>
+</context>
+</TS>
