@@ -16,6 +16,7 @@ from pathlib import Path
 import platformdirs
 
 from app.services.provisioning import BusPlan, PilePlan, StationPlan, provision
+from app.services.siteplan import default_site_plan_dir, ensure_site_plans
 from comm.sim.config import SimConfig, load_config
 from comm.sim.site import SimulatedSite, SiteEndpoints, send_control
 from db.engine import make_engine, session_factory
@@ -44,6 +45,7 @@ def provision_site(db_url: str, config: SimConfig, endpoints: SiteEndpoints) -> 
         with session_factory(engine)() as s, s.begin():
             r = provision(s, operator_code=OPERATOR[0], operator_name=OPERATOR[1],
                           stations=station_plans(config, endpoints))
+        ensure_site_plans(session_factory(engine), default_site_plan_dir())
     finally:
         engine.dispose()
     return f"{r.stations} new stations, {r.piles} new piles, {r.ports} new ports; {len(r.updated)} addresses updated"
