@@ -8,7 +8,7 @@ import logging
 import sys
 import time
 
-BENCHES = ("rs485", "ingest", "scale")
+BENCHES = ("rs485", "ingest", "scale", "gui")
 
 
 def main() -> int:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.engine.events import AlarmCleared, AlarmRaised, DatabaseHealth, Event
 from app.services.alarms import AlarmInfo
-from widgets.look import RESOURCES, SEVERITY_COLOURS
+from widgets.look import RESOURCES, SEVERITY_COLOURS, local
 from widgets.ops import run_background
 
 POPUP_CODES = {"pile.smoke", "pile.over_temp", "port.short_circuit"}
@@ -132,9 +132,9 @@ class AlarmsView(QWidget):
         table.setRowCount(len(rows))
         for i, a in enumerate(rows):
             state = self.tr("active") if a.cleared_at is None else self.tr("cleared %1").replace(
-                "%1", a.cleared_at.astimezone().strftime("%H:%M:%S"))
-            acked = "" if a.acked_at is None else f"{a.acked_by} {a.acked_at.astimezone().strftime('%m-%d %H:%M')}"
-            cells = [self.sev_names.get(a.severity, a.severity), a.raised_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                "%1", local(a.cleared_at, "%H:%M:%S"))
+            acked = "" if a.acked_at is None else f"{a.acked_by} {local(a.acked_at, '%m-%d %H:%M')}"
+            cells = [self.sev_names.get(a.severity, a.severity), local(a.raised_at),
                      a.pile_code, str(a.port_number or ""), self.names.get(a.code, a.code), state, acked]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)

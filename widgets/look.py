@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPainter, QPixmap
@@ -60,6 +63,21 @@ def install_font(app: QApplication) -> str:
         font = QFont(family, app.font().pointSize())
         app.setFont(font)
     return family
+
+
+# Timestamps are stored in UTC and shown in the community's time (DESIGN §2): China Standard Time unless
+# CHARGEDESK_TZ names another zone.
+DISPLAY_TZ = ZoneInfo(os.environ.get("CHARGEDESK_TZ", "Asia/Shanghai"))
+
+
+def local(dt: datetime, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    return dt.astimezone(DISPLAY_TZ).strftime(fmt)
+
+
+def utc_offset_s() -> int:
+    """Seconds *behind* UTC, as pyqtgraph's DateAxisItem(utcOffset=…) wants (like time.timezone)."""
+    offset = datetime.now(DISPLAY_TZ).utcoffset()
+    return -int(offset.total_seconds()) if offset else 0
 
 
 def volts(dv: int) -> str:

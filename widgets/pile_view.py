@@ -37,6 +37,9 @@ class PortTile(QFrame):
         self.setMinimumSize(118, 112)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._faults = {"OVERLOAD": self.tr("Overload"), "SHORT_CIRCUIT": self.tr("Short circuit"),
+                        "RELAY_STUCK": self.tr("Relay stuck"), "LINE_FAULT": self.tr("Faulty line"),
+                        "METER_ERROR": self.tr("Metering error")}
         self._state_names = {"IDLE": self.tr("Idle"), "STARTING": self.tr("Waiting for load"),
                              "CHARGING": self.tr("Charging"), "FAULT": self.tr("Fault"),
                              "DISABLED": self.tr("Disabled"), "OFFLINE": self.tr("Offline")}
@@ -79,7 +82,7 @@ class PortTile(QFrame):
             lines = [f"{volts(live.voltage_dv)} V   {amps(live.current_ca)} A",
                      f"{live.power_w} W   {kwh(live.energy_wh)} kWh",
                      self.tr("%1 min left").replace("%1", str(live.remaining_min)) if live.state.active else "",
-                     "" if live.fault.value == "NONE" else "⚠ " + live.fault.value]
+                     "" if live.fault.value == "NONE" else "⚠ " + self._faults.get(live.fault.value, live.fault.value)]
             p.drawText(body, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, "\n".join(x for x in lines if x))
         p.end()
 

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.engine.events import Event, PortUpdate
 from app.services.history import Series
+from widgets.look import DISPLAY_TZ, utc_offset_s
 from widgets.ops import run_background
 
 HOUR = 3600
@@ -73,7 +74,7 @@ class TrendView(QWidget):
         top.addWidget(self.png)
         top.addWidget(self.csv)
         pg.setConfigOptions(antialias=True, background="w", foreground="#333")
-        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem(utcOffset=utc_offset_s())})
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.addLegend(offset=(10, 10))
         self.plot.setLabel("left", self.tr("W / V"))
@@ -179,7 +180,7 @@ class TrendView(QWidget):
         i = int(np.clip(np.searchsorted(self._shown[:, 0], x), 0, len(self._shown) - 1))
         t, v, a, w = self._shown[i]
         self.vline.setPos(t)
-        stamp = datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M:%S")
+        stamp = datetime.fromtimestamp(t, DISPLAY_TZ).strftime("%Y-%m-%d %H:%M:%S")
         self.readout.setText(f"{stamp}   {v:.1f} V   {a:.2f} A   {w:.0f} W")
 
     def _export_png(self) -> None:
@@ -197,5 +198,5 @@ class TrendView(QWidget):
             w = csv.writer(f)
             w.writerow(["time", "voltage_V", "current_A", "power_W"])
             for t, v, a, p in self._shown:
-                stamp = datetime.fromtimestamp(t).isoformat(timespec="seconds")
+                stamp = datetime.fromtimestamp(t, DISPLAY_TZ).isoformat(timespec="seconds")
                 w.writerow([stamp, f"{v:.1f}", f"{a:.2f}", f"{p:.0f}"])

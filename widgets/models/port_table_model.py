@@ -48,6 +48,9 @@ class PortTableModel(QAbstractTableModel):
             "ebike": self.tr("e-bike"), "trike": self.tr("e-tricycle"), "lsev": self.tr("low-speed EV"),
             "car": self.tr("car"), "NONE": "", "COIN": self.tr("Coin"), "CARD": self.tr("IC card"),
             "REMOTE": self.tr("QR / remote"), "FREE": self.tr("Free"), "MONTHLY": self.tr("Monthly card"),
+            "OVERLOAD": self.tr("Overload"), "SHORT_CIRCUIT": self.tr("Short circuit"),
+            "RELAY_STUCK": self.tr("Relay stuck"), "LINE_FAULT": self.tr("Faulty line"),
+            "METER_ERROR": self.tr("Metering error"),
         }
 
     # -- rows ----------------------------------------------------------------------------------
@@ -128,7 +131,7 @@ class PortTableModel(QAbstractTableModel):
         return {
             COL_V: volts(live.voltage_dv), COL_A: amps(live.current_ca), COL_W: str(live.power_w),
             COL_KWH: kwh(live.energy_wh), COL_ELAPSED: str(live.elapsed_min), COL_REMAIN: str(live.remaining_min),
-            COL_FAULT: "" if live.fault.value == "NONE" else live.fault.value,
+            COL_FAULT: self._labels.get(live.fault.value, live.fault.value),
             COL_PAY: self._labels.get(live.payment.value, live.payment.value),
         }.get(col, "")
 

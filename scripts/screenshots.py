@@ -1,0 +1,75 @@
+"""Screenshots of every console tab in zh_CN and en, on the simulated community (offscreen).
+
+    QT_QPA_PLATFORM=offscreen QTWEBENGINE_DISABLE_SANDBOX=1 .venv/bin/python scripts/screenshots.py [out_dir]
+
+Writes <tab>-<lang>.png (default into docs/screenshots/). Look at them after every UI change.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from app.demo import start_demo  # noqa: E402
+from widgets import i18n  # noqa: E402
+from widgets.app import make_app, make_backend  # noqa: E402
+from widgets.bridge import EngineBridge  # noqa: E402
+from widgets.main_window import MainWindow  # noqa: E402
+
+
+def pump(app, seconds: float) -> None:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parents[1] / "docs" / "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix="chargedesk-shots-"))
+    app = make_app()
+    run = start_demo(db_url=f"sqlite:///{tmp / 'shots.db'}")
+    try:
+        pump(app, 4)
+        community = run.site.community
+        code = "XC01-P03"
+        pile = community.pile(code)
+        run.sim.call(pile.inject_short, 9, run.site.clock.now())  # an alarm to show
+        for lang in ("zh_CN", "en"):
+            i18n.install(app, lang)
+            settings = QSettings(str(tmp / f"ui-{lang}.ini"), QSettings.Format.IniFormat)
+            bridge = EngineBridge(run.engine)
+            w = MainWindow(bridge, make_backend(run.engine), settings)
+            w.mark_demo()
+            w.resize(1600, 980)
+            w.show()
+            pile_id = next(pid for pid, (_s, p) in w.piles.items() if p.code == code)
+            w.tree.select(pile_id)
+            pump(app, 3)
+            for i in range(w.tabs.count()):
+                w.tabs.setCurrentIndex(i)
+                if w.tabs.widget(i) is w.monitor:
+                    w.monitor.pile_view.select_port(1)
+                    w.monitor._trend_for(w.piles[pile_id][1], 1)
+                pump(app, 4 if i == 0 else 2)
+                name = ["map", "monitor", "alarms", "settings"][i] if i < 4 else f"tab{i}"
+                w.grab().save(str(out / f"{name}-{lang}.png"))
+                print(out / f"{name}-{lang}.png")
+            w.close()
+            bridge.close()
+    finally:
+        run.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
