@@ -121,7 +121,7 @@ def _measure(n_ports: int, seconds: float) -> list[str]:
     engine = FeedEngine(stations)
     tmp = Path(os.environ.get("TMPDIR", "/tmp")) / f"chargedesk-bench-gui-{os.getpid()}"
     backend = Backend("bench", stations, lambda: [], lambda *a: [], lambda *a: None,  # type: ignore[arg-type,return-value]
-                      lambda *a: None, lambda *a: None, "bench", map_dir=tmp)  # type: ignore[arg-type,return-value]
+                      lambda *a: None, lambda *a: [], lambda *a: None, "bench", map_dir=tmp)  # type: ignore[arg-type,return-value]
     bridge = EngineBridge(engine)  # type: ignore[arg-type]
     delivered: dict[uuid.UUID, int] = {}
     bridge.batch.connect(lambda evs: delivered.update(

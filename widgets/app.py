@@ -62,6 +62,10 @@ def make_backend(engine: Engine, *, user: str = "operator") -> Backend:
         with factory() as s:
             return history_service.port_series(s, port_id, since, until)
 
+    def station_history(station_id: uuid.UUID, since: datetime, until: datetime) -> list[tuple[float, int]]:
+        with factory() as s:
+            return history_service.station_power(s, station_id, since, until)
+
     def save_position(pile_id: uuid.UUID, x: float, y: float) -> None:
         with session_scope(factory) as s:
             move_pile(s, pile_id, x, y)
@@ -69,8 +73,8 @@ def make_backend(engine: Engine, *, user: str = "operator") -> Backend:
     url = make_url(str(engine.sql.url))
     label = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
     map_dir = Path(platformdirs.user_cache_dir("ChargeDesk", appauthor=False)) / "map"
-    return Backend(operator_name, stations, open_alarms, alarm_history, ack, port_history, save_position,
-                   str(label), map_dir=map_dir, user=user)
+    return Backend(operator_name, stations, open_alarms, alarm_history, ack, port_history, station_history,
+                   save_position, str(label), map_dir=map_dir, user=user)
 
 
 def show_window(engine: Engine) -> tuple[MainWindow, EngineBridge]:

@@ -46,6 +46,7 @@ class Backend:
     alarm_history: Callable[[datetime, datetime, str | None, str | None], list[AlarmInfo]]
     ack_alarm: Callable[[uuid.UUID, str], AlarmInfo]
     port_history: Callable[[uuid.UUID, datetime, datetime], Series]
+    station_history: Callable[[uuid.UUID, datetime, datetime], list[tuple[float, int]]]
     save_position: Callable[[uuid.UUID, float, float], None]
     db_label: str
     map_dir: Path | None = None
@@ -72,7 +73,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("tabs")
         self.setCentralWidget(self.tabs)
-        self.trend = TrendView(backend.port_history, self)
+        self.trend = TrendView(backend.port_history, backend.station_history, self)
         self.monitor = MonitorView(self.trend, self)
         self.map = self._make_map()
         self.alarms = AlarmsView(load_open=backend.open_alarms, load_history=backend.alarm_history,
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
         snap = self.bridge.snapshot()
         if kind == "station":
             self.monitor.show_station(self.stations[ident], snap)
+            self.monitor.show_station_trend()
             self._map_call("show_station", ident)
         elif kind == "pile":
             station, _pile = self.piles[ident]

@@ -75,6 +75,10 @@ class MonitorView(QWidget):
         self.proxy.setFilterRegularExpression(QRegularExpression())
         self.proxy.setFilterKeyColumn(-1)
 
+    def show_station_trend(self) -> None:
+        if self.station is not None:
+            self.trend.show_station(self.station.station_id, f"{self.station.code} {self.station.name}")
+
     def show_pile(self, station: StationInfo, pile_id: uuid.UUID, snap: Snapshot, port: int | None = None) -> None:
         self.show_station(station, snap)
         pile = self._piles[pile_id]

@@ -55,9 +55,14 @@ class Ring:
 
 class TrendView(QWidget):
     def __init__(self, load_history: Callable[[uuid.UUID, datetime, datetime], Series],
+                 load_station: Callable[[uuid.UUID, datetime, datetime], list[tuple[float, int]]] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.load_history = load_history
+        self.load_station = load_station
+        self.station_id: uuid.UUID | None = None  # set: the station's total power is shown, not a port
+        self.station_ring = Ring()
+        self.latest_w: dict[uuid.UUID, int] = {}
         self.rings: dict[uuid.UUID, Ring] = {}
         self.port_id: uuid.UUID | None = None
         self.title = QLabel(self.tr("Trend: select a port"), self)
@@ -108,7 +113,7 @@ class TrendView(QWidget):
         self._shown = np.empty((0, 4))
         self._dirty = False
         self._timer = QTimer(self)
-        self._timer.timeout.connect(self._redraw)
+        self._timer.timeout.connect(self._tick)
         self._timer.start(1000)  # repaint at 1 Hz from the ring, not per event
 
     def _sync_views(self) -> None:
@@ -118,7 +123,17 @@ class TrendView(QWidget):
     # -- live ------------------------------------------------------------------------------------
     def watch(self, port_ids: list[uuid.UUID]) -> None:
         """Keep ring buffers for these ports (the station on screen); others are dropped."""
+        if set(port_ids) != set(self.rings):
+            self.station_ring = Ring()
+            self.latest_w = {}
         self.rings = {pid: self.rings.get(pid) or Ring() for pid in port_ids}
+
+    def _tick(self) -> None:
+        if self.rings:  # the station's charging power, once a second, from the newest port values
+            self.station_ring.add(time.time(), np.nan, np.nan, sum(self.latest_w.values()))
+            if self.station_id is not None:
+                self._dirty = True
+        self._redraw()
 
     def apply(self, events: list[Event]) -> None:
         for ev in events:
@@ -126,16 +141,23 @@ class TrendView(QWidget):
                 live = ev.live
                 self.rings[ev.port_id].add(ev.ts.timestamp(), live.voltage_dv / 10, live.current_ca / 100,
                                            live.power_w)
+                self.latest_w[ev.port_id] = live.power_w
                 if ev.port_id == self.port_id:
                     self._dirty = True
 
+    def show_station(self, station_id: uuid.UUID, title: str) -> None:
+        self.station_id, self.port_id = station_id, None
+        self.title.setText(self.tr("Trend: %1 charging power").replace("%1", title))
+        self._reload()
+
     def show_port(self, port_id: uuid.UUID, title: str) -> None:
+        self.station_id = None
         self.port_id = port_id
         self.title.setText(self.tr("Trend: %1").replace("%1", title))
         self._reload()
 
     def _reload(self) -> None:
-        if self.port_id is None:
+        if self.port_id is None and self.station_id is None:
             return
         seconds = int(self.range.currentData())
         if seconds == 0:
@@ -144,8 +166,15 @@ class TrendView(QWidget):
             return
         until = datetime.now(UTC)
         since = until - timedelta(seconds=seconds)
-        port_id = self.port_id
         self.readout.setText(self.tr("Loading history…"))
+        if self.station_id is not None:
+            if self.load_station is not None:
+                sid = self.station_id
+                run_background(lambda: self.load_station(sid, since, until), self._show_station_history,  # type: ignore[misc]
+                               parent=self)
+            return
+        port_id = self.port_id
+        assert port_id is not None
         run_background(lambda: self.load_history(port_id, since, until), self._show_history,
                        lambda exc: self.readout.setText(
                            self.tr("History could not be loaded: %1").replace("%1", str(exc))),
@@ -157,11 +186,16 @@ class TrendView(QWidget):
         self._draw(data)
         self.readout.setText(self.tr("%1 stored samples").replace("%1", str(len(s.t))))
 
+    def _show_station_history(self, rows: list[tuple[float, int]]) -> None:
+        data = np.array([(t, np.nan, np.nan, w) for t, w in rows]) if rows else np.empty((0, 4))
+        self._draw(data)
+        self.readout.setText(self.tr("%1 stored samples").replace("%1", str(len(rows))))
+
     def _redraw(self) -> None:
-        if not self._dirty or self.port_id is None or int(self.range.currentData()) != 0:
+        if not self._dirty or int(self.range.currentData()) != 0:
             return
         self._dirty = False
-        ring = self.rings.get(self.port_id)
+        ring = self.station_ring if self.station_id is not None else self.rings.get(self.port_id)  # type: ignore[arg-type]
         data = ring.ordered() if ring else np.empty((0, 4))
         self._draw(data[data[:, 0] >= time.time() - HOUR] if len(data) else data)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
 
@@ -126,3 +127,17 @@ def test_the_window_remembers_its_tab_and_selection(site: Site, qtbot, tmp_path:
     assert w2.tabs.currentIndex() == 2
     assert w2.tree.current() == ("pile", site.pile_ids[BUS_PILES[2]])
     bridge.close()
+
+
+def test_a_station_shows_its_total_charging_power_live(window: MainWindow, site: Site, qtbot) -> None:  # type: ignore[no-untyped-def]
+    code = BUS_PILES[0]
+    pile = site.pile(code)
+    site.on_sim(pile.plug, 2, ebike(300), site.now())
+    site.on_sim(pile.insert_coins, 2, 2, site.now())
+    station_id = next(iter(window.stations))
+    window.tree.select(station_id)
+    trend = window.trend
+    assert trend.station_id == station_id and "T01" in trend.title.text()
+    qtbot.waitUntil(lambda: trend.station_ring.n >= 2 and np.nanmax(trend.station_ring.ordered()[:, 3]) >= 250,
+                    timeout=10000)
+    qtbot.waitUntil(lambda: len(trend._shown) >= 2, timeout=3000)

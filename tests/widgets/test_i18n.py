@@ -26,7 +26,8 @@ def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
 
 
 def test_every_shipped_message_is_translated() -> None:
-    untranslated = [k for k, tr in messages(TS).items() if tr.get("type") == "unfinished" or not (tr.text or "").strip()]
+    untranslated = [k for k, tr in messages(TS).items()
+                    if tr.get("type") == "unfinished" or not (tr.text or "").strip()]
     assert untranslated == []
 
 
