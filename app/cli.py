@@ -6,6 +6,7 @@
     chargedesk sim ctl ...       inject coins, unplug, faults into a running simulator
     chargedesk engine            the headless engine (pollers, database) with logging
     chargedesk db upgrade        bring a database to the newest schema
+    chargedesk audit verify      check the audit trail's hash chain (exit 1 if tampered with)
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     _db_args(up)
     cur = db_sub.add_parser("current", help="show the schema revision")
     _db_args(cur)
+
+    aud = sub.add_parser("audit", help="audit trail")
+    aud_sub = aud.add_subparsers(dest="audit_command", required=True)
+    _db_args(aud_sub.add_parser("verify", help="verify the hash chain; names edited, deleted or inserted records"))
     return parser
 
 
@@ -96,6 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_engine(args.db or default_url(), summary_s=args.summary)
         if args.command == "db":
             return _db(args)
+        if args.command == "audit":
+            from app.audit_cli import run_audit_cli
+
+            return run_audit_cli(args)
     except KeyboardInterrupt:
         return 130
     return 2

@@ -285,3 +285,8 @@ class PileCommand(SyncedMixin, Base):
     detail: Mapped[str | None] = mapped_column(Text)
 
     pile: Mapped[Pile] = relationship()
+
+
+# The tables of the people, ledger and audit slices live in their own modules; importing them here puts
+# them on Base.metadata for everything that imports db.models (Alembic's env.py, create_all, tests).
+from db import models_audit, models_ledger, models_people  # noqa: E402, F401

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from db.engine import make_engine
 from db.migrate import upgrade
+from tests.support.memory_keyring import MemoryKeyring
 from tests.support.postgres import PostgresServer, PostgresUnavailable, acquire_server
 
 
@@ -58,3 +59,15 @@ def db_engine(db_url: str) -> Iterator[Engine]:
     upgrade(engine)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test gets a fresh in-memory keyring: none touches the OS keyring or a keyring file."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
