@@ -29,6 +29,7 @@ from PIL import Image
 
 from app.services.siteplan import SITE_PLAN_M_PER_PX, plan_file_name, plan_size, write_site_plan
 from app.services.stations import PileInfo, StationInfo
+from comm.pile.messages import PileFault, PileStatus
 
 RESOURCES = Path(__file__).resolve().parents[1] / "resources"
 STATIC_SOURCES = {
@@ -45,6 +46,7 @@ EARTH_RADIUS_M = 6_371_008.8
 DEFAULT_LABELS = {
     "idle": "Idle", "charging": "Charging", "fault": "Fault", "offline": "Offline",
     "charging_ports": "charging ports", "unplaced": "Not placed yet: drag it onto the plan in edit mode",
+    "legend_badge": "ports charging",
 }
 Position = tuple[float, float]
 
@@ -68,6 +70,11 @@ def pile_state(online: bool, port_states: Iterable[str], pile_fault: bool = Fals
     if pile_fault or any(s == "FAULT" for s in states):
         return "fault", charging
     return ("charging", charging) if charging else ("idle", 0)
+
+
+def status_fault(status: PileStatus) -> bool:
+    """A pile-level fault: the pile reports one, or its smoke / over-temperature flag is up."""
+    return status.pile_fault != PileFault.NONE or status.flags.smoke_alarm or status.flags.over_temp
 
 
 # ------------------------------------------------------------------------------- geometry
@@ -278,11 +285,12 @@ def write_station_page(station: StationInfo, page_dir: Path, *, site_plan_dir: P
         piles.append(_pile_data(station, p, state, x=pos[0] if pos else None, y=pos[1] if pos else None,
                                 placed=pos is not None))
     unplaced = any(not d["placed"] for d in piles)
-    m = _new_map(crs="Simple", tiles=None, location=[h / 2, w / 2], zoom_start=0, min_zoom=-3, max_zoom=3,
-                 zoom_snap=0.25, attribution_control=False)
+    # zoom limits go in as Leaflet map options: folium's min_zoom/max_zoom only reach a tile layer
+    m = _new_map(crs="Simple", tiles=None, location=[h / 2, w / 2], zoom_start=0, zoom_snap=0.25,
+                 attribution_control=False, **{"minZoom": -3, "maxZoom": 3})
     _image_overlay(url, [[0, 0], [h, w]], name=station.name).add_to(m)
     m.fit_bounds([[-70 if unplaced else 0, 0], [h, w]])
-    data = {"mode": "site", "station": station.code, "plan": {"w": w, "h": h}, "piles": piles,
+    data = {"mode": "site", "station": station.code, "plan": {"w": w, "h": h}, "piles": piles, "unplaced": unplaced,
             "stations": [], "labels": {**DEFAULT_LABELS, **(labels or {})}}
     return _finish(m, data, f"{station.name} · {station.code}", page_dir / station_page_name(station.code))
 
@@ -296,9 +304,9 @@ def write_overview_page(stations: Iterable[StationInfo], page_dir: Path, *, site
     placed = [s for s in stations if s.lat is not None and s.lon is not None]
     lats = [s.lat for s in placed if s.lat is not None] or [0.0]
     lons = [s.lon for s in placed if s.lon is not None] or [0.0]
-    m = _new_map(location=[sum(lats) / len(lats), sum(lons) / len(lons)], zoom_start=14,
-                 tiles=None, max_zoom=tiles.max_zoom if tiles else 19, min_zoom=3, control_scale=True,
-                 zoom_snap=0.5, attribution_control=tiles is not None)
+    m = _new_map(location=[sum(lats) / len(lats), sum(lons) / len(lons)], zoom_start=14, tiles=None,
+                 zoom_snap=0.5, attribution_control=tiles is not None,
+                 **{"minZoom": 3, "maxZoom": tiles.max_zoom if tiles else 19})
     if tiles is not None:
         folium.TileLayer(tiles=tiles.url, attr=tiles.attribution, max_zoom=tiles.max_zoom, name="street").add_to(m)
     piles, station_data, corners = [], [], []
@@ -310,7 +318,7 @@ def write_overview_page(stations: Iterable[StationInfo], page_dir: Path, *, site
         corners += [[s_lat, w_lon], [n_lat, e_lon]]
         url = site_plan_url(st, page_dir, site_plan_dir)
         _image_overlay(url, [[s_lat, w_lon], [n_lat, e_lon]], opacity=0.92, name=st.name).add_to(m)
-        station_data.append({"code": st.code, "name": st.name, "lat": st.lat, "lng": st.lon})
+        station_data.append({"code": st.code, "name": st.name, "lat": st.lat, "lng": st.lon, "top": n_lat})
         for p in st.piles:
             ll = pile_latlon(st, pile_position(p, positions))
             if ll is None:
@@ -318,7 +326,7 @@ def write_overview_page(stations: Iterable[StationInfo], page_dir: Path, *, site
             state = (states or {}).get(p.pile_id, "idle" if p.online else "offline")
             piles.append(_pile_data(st, p, state, lat=ll[0], lng=ll[1]))
     if corners:
-        m.fit_bounds(corners, padding=(30, 30))
-    data = {"mode": "overview", "piles": piles, "stations": station_data,
+        m.fit_bounds(corners, padding=(60, 60))
+    data = {"mode": "overview", "piles": piles, "stations": station_data, "tiles": tiles is not None,
             "labels": {**DEFAULT_LABELS, **(labels or {})}}
     return _finish(m, data, "ChargeDesk", page_dir / OVERVIEW_PAGE)

@@ -11,8 +11,7 @@
   "use strict";
 
   var STATES = ["idle", "charging", "fault", "offline"];
-  var PILE_ZOOM = 16;     // overview: piles appear from this zoom on
-  var STATION_ZOOM = 17;  // overview: community markers disappear from this zoom on
+  var PILE_ZOOM = 17;  // overview: piles appear from this zoom on (≈ 1.0 m per screen pixel)
 
   var CD = {
     data: null, map: null, bridge: null, piles: {}, stations: {},
@@ -116,8 +115,9 @@
 
   function addStation(spec) {
     var s = {code: spec.code, name: spec.name, counts: {}, marker: null};
-    var icon = L.divIcon({className: "cd-station-icon", html: stationHtml(s), iconSize: [150, 46], iconAnchor: [75, 23]});
-    s.marker = L.marker([spec.lat, spec.lng], {icon: icon, keyboard: false});
+    // the label stands just above the north edge of the community's plan, which stays visible below it
+    var icon = L.divIcon({className: "cd-station-icon", html: stationHtml(s), iconSize: [150, 46], iconAnchor: [75, 50]});
+    s.marker = L.marker([spec.top || spec.lat, spec.lng], {icon: icon, keyboard: false});
     s.marker.on("click", function (e) {
       if (e && e.originalEvent) L.DomEvent.stopPropagation(e.originalEvent);
       send("stationClicked", s.code);
@@ -143,9 +143,28 @@
     if (CD.data.mode !== "overview") return;
     var z = CD.map.getZoom();
     if (z >= PILE_ZOOM) { if (!CD.map.hasLayer(CD.pileLayer)) CD.map.addLayer(CD.pileLayer); }
-    else if (CD.map.hasLayer(CD.pileLayer)) CD.map.removeLayer(CD.pileLayer);
-    if (z < STATION_ZOOM) { if (!CD.map.hasLayer(CD.stationLayer)) CD.map.addLayer(CD.stationLayer); }
-    else if (CD.map.hasLayer(CD.stationLayer)) CD.map.removeLayer(CD.stationLayer);
+    else if (CD.map.hasLayer(CD.pileLayer) && !CD.selected) CD.map.removeLayer(CD.pileLayer);
+  }
+
+  function addLegend() {
+    var legend = L.control({position: "bottomright"});
+    legend.onAdd = function () {
+      var div = L.DomUtil.create("div", "cd-legend");
+      div.innerHTML = STATES.map(function (st) {
+        return '<span><i class="cd-legend-dot cd-chip-' + st + '"></i>' + esc(label(st)) + "</span>";
+      }).join("") + '<span><i class="cd-legend-badge">3</i>' + esc(label("legend_badge")) + "</span>";
+      return div;
+    };
+    legend.addTo(CD.map);
+  }
+
+  function addGrid() {  // no street tiles: a faint 500 m-ish grid so the overview still reads as a map
+    var b = L.latLngBounds(CD.data.stations.map(function (s) { return [s.lat, s.lng]; })).pad(4);
+    var step = 0.005, style = {color: "#cfd6cc", weight: 1, interactive: false};
+    for (var lat = Math.floor(b.getSouth() / step) * step; lat <= b.getNorth(); lat += step)
+      L.polyline([[lat, b.getWest()], [lat, b.getEast()]], style).addTo(CD.map);
+    for (var lng = Math.floor(b.getWest() / step) * step; lng <= b.getEast(); lng += step)
+      L.polyline([[b.getSouth(), lng], [b.getNorth(), lng]], style).addTo(CD.map);
   }
 
   /* ---- API for Python (runJavaScript); every function returns something JSON-able */
@@ -177,8 +196,12 @@
     var p = CD.piles[code];
     if (!p) return false;
     CD.selected = code;
-    if (CD.data.mode === "overview" && !CD.map.hasLayer(CD.pileLayer)) CD.map.addLayer(CD.pileLayer);
-    CD.map.setView(p.marker.getLatLng(), CD.data.mode === "site" ? Math.max(CD.map.getZoom(), 0) : 18);
+    if (CD.data.mode === "overview") {
+      if (!CD.map.hasLayer(CD.pileLayer)) CD.map.addLayer(CD.pileLayer);
+      CD.map.setView(p.marker.getLatLng(), Math.max(CD.map.getZoom(), 18));
+    } else if (!CD.map.getBounds().pad(-0.1).contains(p.marker.getLatLng())) {
+      CD.map.panTo(p.marker.getLatLng());  // the whole plan stays in view when it can
+    }
     Object.keys(CD.piles).forEach(function (c) { renderPile(CD.piles[c]); });
     p.marker.openTooltip();
     return true;
@@ -272,7 +295,23 @@
     var unplaced = 0;
     data.piles.forEach(function (spec) { addPile(spec, spec.placed === false ? unplaced++ : 0); });
     renderStations();
-    if (data.mode === "overview") { CD.map.on("zoomend", applyZoom); applyZoom(); }
+    if (data.mode === "overview") {
+      CD.map.addLayer(CD.stationLayer);
+      CD.map.on("zoomend", applyZoom);
+      applyZoom();
+      L.control.scale({imperial: false}).addTo(CD.map);
+      if (!data.tiles && data.stations.length) addGrid();
+    }
+    if (data.mode === "site") {  // keep the whole plan in view when the tab is resized, until the user moves the map
+      var c = CD.map.getContainer();
+      ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (ev) {
+        c.addEventListener(ev, function () { CD.userMoved = true; }, {passive: true});
+      });
+      CD.map.on("resize", function () {
+        if (!CD.userMoved) CD.map.fitBounds([[data.unplaced ? -70 : 0, 0], [data.plan.h, data.plan.w]]);
+      });
+    }
+    addLegend();
     CD.map.on("click", function (e) {  // overview: lat, lng; site plan: x, y in plan pixels
       if (data.mode === "site") { var pos = toPlan(e.latlng); send("mapClicked", pos.x, pos.y); }
       else send("mapClicked", e.latlng.lat, e.latlng.lng);

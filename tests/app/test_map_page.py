@@ -19,6 +19,7 @@ from app.map_page import (
     plan_distance,
     search_piles,
     station_page_name,
+    status_fault,
     write_overview_page,
     write_station_page,
 )
@@ -159,3 +160,15 @@ def test_search_by_distance_on_the_overview() -> None:
     # an unplaced pile stands at its community's point
     assert next(h for h in wide if h.code == "TA01-P04").distance == pytest.approx(0, abs=0.01)
     assert haversine_m(a.lat or 0, a.lon or 0, b.lat or 0, b.lon or 0) == pytest.approx(1310, rel=0.05)
+
+
+def test_pile_level_faults() -> None:
+    from comm.pile.messages import PileFault, PileFlags, PileStatus
+
+    def status(fault: PileFault = PileFault.NONE, **flags: bool) -> PileStatus:
+        return PileStatus(PileFlags(**flags), 250, 0, 123456, 0, 2200, 0, fault, 0, 0, 0, 0, 60)
+
+    assert status_fault(status()) is False
+    assert status_fault(status(PileFault.DOOR_OPEN)) is True
+    assert status_fault(status(smoke_alarm=True)) is True
+    assert status_fault(status(over_temp=True)) is True
