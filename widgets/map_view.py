@@ -199,6 +199,7 @@ class MapView(QWidget):
                                       positions=positions, labels=self._labels())
         self._ready = False
         self._pending.clear()
+        self._say("")
         self.view.load(QUrl.fromLocalFile(str(path.resolve())))
 
     def select_pile(self, pile_id: uuid.UUID) -> None:

@@ -12,6 +12,7 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -146,6 +147,7 @@ def test_overview_shows_communities_and_piles(qtbot: QtBot, view: MapView) -> No
 
 def test_port_updates_through_the_bridge_recolour_the_marker(qtbot: QtBot, view: MapView, engine: FakeEngine) -> None:
     show(qtbot, view, sample_stations()[0].station_id)
+    js(qtbot, view, "window.probe = 42; true")  # would be gone if the page were reloaded
     engine.publish([port("TA01-P01", 1, PortState.CHARGING), port("TA01-P01", 2, PortState.STARTING),
                     port("TA01-P02", 3, PortState.FAULT)])
     qtbot.waitUntil(lambda: info(qtbot, view, "TA01-P01")["state"] == "charging", timeout=5000)
@@ -161,7 +163,7 @@ def test_port_updates_through_the_bridge_recolour_the_marker(qtbot: QtBot, view:
     qtbot.waitUntil(lambda: info(qtbot, view, "TA01-P01")["state"] == "offline", timeout=5000)
     p1 = info(qtbot, view, "TA01-P01")
     assert p1["colour"] == COLOURS["offline"] and p1["badgeShown"] is False
-    assert js(qtbot, view, "CD.data.mode") == "site"  # updated in place, the page was not reloaded
+    assert js(qtbot, view, "window.probe") == 42  # updated in place, the page was not reloaded
 
 
 def test_the_snapshot_colours_the_first_page(qtbot: QtBot, tmp_path: Path, engine: FakeEngine) -> None:
@@ -173,6 +175,16 @@ def test_the_snapshot_colours_the_first_page(qtbot: QtBot, tmp_path: Path, engin
     qtbot.waitUntil(lambda: v.ready, timeout=LOAD_TIMEOUT_MS)
     assert info(qtbot, v, "TB02-P02")["state"] == "charging"
     bridge.close()
+
+
+def test_new_station_data_rewrites_the_page(qtbot: QtBot, view: MapView) -> None:
+    a, b = sample_stations()
+    show(qtbot, view, a.station_id)
+    fewer = replace(a, piles=a.piles[:2], name="莲城花园二期")
+    with qtbot.waitSignal(view.pageReady, timeout=LOAD_TIMEOUT_MS):
+        view.set_stations([fewer, b])
+    assert js(qtbot, view, "Object.keys(CD.piles).sort().join(',')") == "TA01-P01,TA01-P02"
+    assert view.station_box.itemText(1) == "莲城花园二期 (TA01)"
 
 
 def test_clicking_a_marker_activates_the_pile(qtbot: QtBot, view: MapView) -> None:
