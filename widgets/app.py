@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import platformdirs
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.engine import make_url
 
@@ -27,6 +27,8 @@ from widgets.main_window import Backend, MainWindow
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
+    # Qt WebEngine (the map) wants shared OpenGL contexts set before the application exists.
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setOrganizationName("ChargeDesk")

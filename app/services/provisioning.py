@@ -84,7 +84,9 @@ def provision(session: Session, *, operator_code: str, operator_name: str,
             result.stations += 1
         st.name, st.address, st.lat, st.lon = sp.name, sp.address, sp.lat, sp.lon
         st.charging_limit_w = sp.charging_limit_w
-        st.site_plan, st.site_plan_w, st.site_plan_h = sp.site_plan, sp.site_plan_w, sp.site_plan_h
+        if sp.site_plan is not None:  # a plan drawn or uploaded earlier is kept unless the plan names one
+            st.site_plan = sp.site_plan
+        st.site_plan_w, st.site_plan_h = sp.site_plan_w, sp.site_plan_h
         session.flush()
         buses: dict[str, Bus] = {}
         for bp in sp.buses:
@@ -115,7 +117,8 @@ def _pile(session: Session, st: Station, buses: dict[str, Bus], pp: PilePlan, re
     pile.bus_id = bus.id if bus else None
     pile.unit_id = pp.unit_id if bus else (pp.unit_id or 1)
     pile.host, pile.tcp_port = (None, None) if bus else (pp.host, pp.tcp_port)
-    pile.pos_x, pile.pos_y = pp.pos_x, pp.pos_y
+    if pile.pos_x is None or pile.pos_y is None:  # where staff dragged a pile on the map wins over the plan
+        pile.pos_x, pile.pos_y = pp.pos_x, pp.pos_y
     session.flush()
     have = {p.number for p in pile.ports}
     for number, vclass in enumerate(pp.ports, start=1):

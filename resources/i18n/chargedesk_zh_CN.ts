@@ -369,144 +369,284 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="60" />
+        <location filename="../../widgets/main_window.py" line="61" />
         <source>ChargeDesk — community charging console</source>
         <translation>ChargeDesk 小区充电运营台</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="67" />
+        <location filename="../../widgets/main_window.py" line="68" />
         <source>Communities</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="82" />
+        <location filename="../../widgets/main_window.py" line="83" />
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="83" />
+        <location filename="../../widgets/main_window.py" line="84" />
         <source>Monitor</source>
         <translation>监控</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="84" />
+        <location filename="../../widgets/main_window.py" line="85" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="85" />
+        <location filename="../../widgets/main_window.py" line="86" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="103" />
+        <location filename="../../widgets/main_window.py" line="104" />
         <source>demo (simulated community)</source>
         <translation>演示（模拟小区）</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="114" />
+        <location filename="../../widgets/main_window.py" line="115" />
         <source>The map is not available: %1</source>
         <translation>地图不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="121" />
+        <location filename="../../widgets/main_window.py" line="122" />
         <source>Cloud: not connected</source>
         <translation>云平台：未连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="132" />
+        <location filename="../../widgets/main_window.py" line="133" />
         <source>Engine: running</source>
         <translation>引擎：运行中</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="132" />
+        <location filename="../../widgets/main_window.py" line="133" />
         <source>Engine: no lines</source>
         <translation>引擎：无通信线路</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="133" />
+        <location filename="../../widgets/main_window.py" line="134" />
         <source>RS-485 %1/%2 up · TCP %3 · %4 polls/s · worst error rate %5</source>
         <translation>RS-485 %1/%2 正常 · TCP %3 · %4 次轮询/秒 · 最高误码率 %5</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="137" />
+        <location filename="../../widgets/main_window.py" line="138" />
         <source>Piles online %1 / %2</source>
         <translation>在线桩 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="141" />
+        <location filename="../../widgets/main_window.py" line="142" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="144" />
+        <location filename="../../widgets/main_window.py" line="145" />
         <source>Database: ERROR %1 (%2 rows waiting)</source>
         <translation>数据库错误：%1（%2 条待写入）</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="186" />
+        <location filename="../../widgets/main_window.py" line="188" />
         <source>%1: sending %2 …</source>
         <translation>%1：正在发送“%2”…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="190" />
+        <location filename="../../widgets/main_window.py" line="192" />
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="190" />
+        <location filename="../../widgets/main_window.py" line="192" />
         <source>FAILED</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="200" />
+        <location filename="../../widgets/main_window.py" line="202" />
         <source>start port</source>
         <translation>启动端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="200" />
+        <location filename="../../widgets/main_window.py" line="202" />
         <source>stop port</source>
         <translation>停止端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="201" />
+        <location filename="../../widgets/main_window.py" line="203" />
         <source>sync clock</source>
         <translation>校时</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="201" />
+        <location filename="../../widgets/main_window.py" line="203" />
         <source>reboot</source>
         <translation>重启</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="202" />
+        <location filename="../../widgets/main_window.py" line="204" />
         <source>clear fault</source>
         <translation>清除故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="202" />
+        <location filename="../../widgets/main_window.py" line="204" />
         <source>read configuration</source>
         <translation>读取参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="203" />
+        <location filename="../../widgets/main_window.py" line="205" />
         <source>write configuration</source>
         <translation>写入参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="216" />
+        <location filename="../../widgets/main_window.py" line="218" />
         <source>Reboot pile</source>
         <translation>重启充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="217" />
+        <location filename="../../widgets/main_window.py" line="219" />
         <source>Reboot %1? Charging sessions resume after the restart if the pile has power-failure memory on.</source>
         <translation>确定重启 %1？若开启断电记忆，重启后充电将继续。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="227" />
+        <location filename="../../widgets/main_window.py" line="229" />
         <source>Configuration</source>
         <translation>参数配置</translation>
+    </message>
+</context>
+<context>
+    <name>MapView</name>
+    <message>
+        <location filename="../../widgets/map_view.py" line="98" />
+        <source>Search piles by name or code</source>
+        <translation>按名称或编号搜索充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="100" />
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="103" />
+        <source>Near a point</source>
+        <translation>附近查找</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="104" />
+        <source>Click a point on the map to list the piles within the radius</source>
+        <translation>在地图上点选一个位置，列出半径内的充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="106" />
+        <source>Edit positions</source>
+        <translation>编辑位置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="107" />
+        <source>Drag piles on the site plan; each move is saved</source>
+        <translation>在总平面图上拖动充电桩，每次移动都会保存</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="108" />
+        <source>Clear search</source>
+        <translation>清除搜索</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="112" />
+        <source>Pile</source>
+        <translation>充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="112" />
+        <source>Community</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="112" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="112" />
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="160" />
+        <source>Idle</source>
+        <translation>空闲</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="160" />
+        <source>Charging</source>
+        <translation>充电中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="160" />
+        <source>Fault</source>
+        <translation>故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="161" />
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="164" />
+        <source>charging ports</source>
+        <translation>充电端口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="165" />
+        <source>Not placed yet: drag it onto the plan in edit mode</source>
+        <translation>尚未定位：请在编辑模式下拖到图上</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="166" />
+        <source>ports charging</source>
+        <translation>端口充电中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="190" />
+        <source> px</source>
+        <translation> 像素</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="190" />
+        <source> m</source>
+        <translation> 米</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="243" />
+        <source>All communities</source>
+        <translation>全部小区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="363" />
+        <source>Position of {code} saved</source>
+        <translation>{code} 的位置已保存</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="372" />
+        <source>Could not save the position of {code}: {error}</source>
+        <translation>{code} 的位置保存失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="381" />
+        <source>Click a point on the map; piles within the radius are listed by distance</source>
+        <translation>请在地图上点选位置；半径内的充电桩按距离列出</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="413" />
+        <source>px</source>
+        <translation>像素</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/map_view.py" line="413" />
+        <source>m</source>
+        <translation>米</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/map_view.py" line="425" />
+        <source>%n pile(s) found</source>
+        <translation>
+            <numerusform>找到 %n 台充电桩</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -520,92 +660,92 @@
 <context>
     <name>PileView</name>
     <message>
-        <location filename="../../widgets/pile_view.py" line="102" />
+        <location filename="../../widgets/pile_view.py" line="105" />
         <source>Select a pile in the tree or on the map</source>
         <translation>请在左侧列表或地图上选择充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="117" />
+        <location filename="../../widgets/pile_view.py" line="120" />
         <source>Start port…</source>
         <translation>启动端口…</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="117" />
+        <location filename="../../widgets/pile_view.py" line="120" />
         <source>Stop port</source>
         <translation>停止端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="118" />
+        <location filename="../../widgets/pile_view.py" line="121" />
         <source>Clear fault</source>
         <translation>清除故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="118" />
+        <location filename="../../widgets/pile_view.py" line="121" />
         <source>Configuration…</source>
         <translation>参数配置…</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="119" />
+        <location filename="../../widgets/pile_view.py" line="122" />
         <source>Sync clock</source>
         <translation>校时</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="119" />
+        <location filename="../../widgets/pile_view.py" line="122" />
         <source>Reboot</source>
         <translation>重启</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="183" />
+        <location filename="../../widgets/pile_view.py" line="186" />
         <source>Offline — not answering</source>
         <translation>离线——无应答</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="189" />
+        <location filename="../../widgets/pile_view.py" line="192" />
         <source>SMOKE</source>
         <translation>烟雾</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="190" />
+        <location filename="../../widgets/pile_view.py" line="193" />
         <source>OVER-TEMP</source>
         <translation>过温</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="191" />
+        <location filename="../../widgets/pile_view.py" line="194" />
         <source>door open</source>
         <translation>柜门打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="192" />
+        <location filename="../../widgets/pile_view.py" line="195" />
         <source>night cut-off</source>
         <translation>夜间断电</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="193" />
+        <location filename="../../widgets/pile_view.py" line="196" />
         <source>free mode</source>
         <translation>免费模式</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="194" />
+        <location filename="../../widgets/pile_view.py" line="197" />
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="194" />
+        <location filename="../../widgets/pile_view.py" line="197" />
         <source>Smoke</source>
         <translation>烟感</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="194" />
+        <location filename="../../widgets/pile_view.py" line="197" />
         <source>Meter</source>
         <translation>电表</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="195" />
+        <location filename="../../widgets/pile_view.py" line="198" />
         <source>Mains</source>
         <translation>市电</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="195" />
+        <location filename="../../widgets/pile_view.py" line="198" />
         <source>Power</source>
         <translation>功率</translation>
     </message>
@@ -743,41 +883,91 @@
         <source>Monthly card</source>
         <translation>包月卡</translation>
     </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="51" />
+        <source>Overload</source>
+        <translation>过载</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="51" />
+        <source>Short circuit</source>
+        <translation>短路</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="52" />
+        <source>Relay stuck</source>
+        <translation>继电器粘连</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="52" />
+        <source>Faulty line</source>
+        <translation>线路故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="53" />
+        <source>Metering error</source>
+        <translation>计量故障</translation>
+    </message>
 </context>
 <context>
     <name>PortTile</name>
     <message>
         <location filename="../../widgets/pile_view.py" line="40" />
+        <source>Overload</source>
+        <translation>过载</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="40" />
+        <source>Short circuit</source>
+        <translation>短路</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="41" />
+        <source>Relay stuck</source>
+        <translation>继电器粘连</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="41" />
+        <source>Faulty line</source>
+        <translation>线路故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="42" />
+        <source>Metering error</source>
+        <translation>计量故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="43" />
         <source>Idle</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="40" />
+        <location filename="../../widgets/pile_view.py" line="43" />
         <source>Waiting for load</source>
         <translation>等待负载</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="41" />
+        <location filename="../../widgets/pile_view.py" line="44" />
         <source>Charging</source>
         <translation>充电中</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="41" />
+        <location filename="../../widgets/pile_view.py" line="44" />
         <source>Fault</source>
         <translation>故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="42" />
+        <location filename="../../widgets/pile_view.py" line="45" />
         <source>Disabled</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="42" />
+        <location filename="../../widgets/pile_view.py" line="45" />
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="81" />
+        <location filename="../../widgets/pile_view.py" line="84" />
         <source>%1 min left</source>
         <translation>剩余 %1 分钟</translation>
     </message>
@@ -854,93 +1044,99 @@
 <context>
     <name>TrendView</name>
     <message>
-        <location filename="../../widgets/trend_view.py" line="62" />
+        <location filename="../../widgets/trend_view.py" line="68" />
         <source>Trend: select a port</source>
         <translation>趋势：请选择端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="64" />
+        <location filename="../../widgets/trend_view.py" line="70" />
         <source>Live, last hour</source>
         <translation>实时（最近1小时）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="64" />
+        <location filename="../../widgets/trend_view.py" line="70" />
         <source>History: last 6 hours</source>
         <translation>历史：最近6小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="65" />
+        <location filename="../../widgets/trend_view.py" line="71" />
         <source>History: last 24 hours</source>
         <translation>历史：最近24小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="66" />
+        <location filename="../../widgets/trend_view.py" line="72" />
         <source>History: last 7 days</source>
         <translation>历史：最近7天</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="68" />
+        <location filename="../../widgets/trend_view.py" line="74" />
         <source>Export PNG…</source>
         <translation>导出图片…</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="69" />
+        <location filename="../../widgets/trend_view.py" line="75" />
         <source>Export CSV…</source>
         <translation>导出CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="79" />
+        <location filename="../../widgets/trend_view.py" line="85" />
         <source>W / V</source>
         <translation>W / V</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="81" />
+        <location filename="../../widgets/trend_view.py" line="87" />
         <source>Voltage V</source>
         <translation>电压 V</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="82" />
+        <location filename="../../widgets/trend_view.py" line="88" />
         <source>Power W</source>
         <translation>功率 W</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="89" />
+        <location filename="../../widgets/trend_view.py" line="95" />
         <source>A</source>
         <translation>A</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="91" />
-        <location filename="../../widgets/trend_view.py" line="93" />
+        <location filename="../../widgets/trend_view.py" line="97" />
+        <location filename="../../widgets/trend_view.py" line="99" />
         <source>Current A</source>
         <translation>电流 A</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="133" />
+        <location filename="../../widgets/trend_view.py" line="150" />
+        <source>Trend: %1 charging power</source>
+        <translation>趋势：%1 充电功率</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/trend_view.py" line="156" />
         <source>Trend: %1</source>
         <translation>趋势：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="147" />
+        <location filename="../../widgets/trend_view.py" line="169" />
         <source>Loading history…</source>
         <translation>正在读取历史…</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="150" />
+        <location filename="../../widgets/trend_view.py" line="180" />
         <source>History could not be loaded: %1</source>
         <translation>历史数据读取失败：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="157" />
+        <location filename="../../widgets/trend_view.py" line="187" />
+        <location filename="../../widgets/trend_view.py" line="192" />
         <source>%1 stored samples</source>
         <translation>共 %1 个采样点</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="186" />
+        <location filename="../../widgets/trend_view.py" line="221" />
         <source>Export PNG</source>
         <translation>导出图片</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="191" />
+        <location filename="../../widgets/trend_view.py" line="226" />
         <source>Export CSV</source>
         <translation>导出CSV</translation>
     </message>
