@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.ports: dict[uuid.UUID, tuple[uuid.UUID, int]] = {
             port.port_id: (p.pile_id, port.number) for s in backend.stations for p in s.piles for port in p.ports}
         self.tree = StationTree(backend.operator_name, backend.stations, self)
+        self.tree.prime(bridge.snapshot())
         dock = QDockWidget(self.tr("Communities"), self)
         dock.setObjectName("stations")
         dock.setWidget(self.tree)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 from app.engine.events import Event, PileUpdate, PortUpdate
+from app.engine.hub import Snapshot
 from app.services.stations import StationInfo
 from widgets.look import state_dot
 
@@ -82,6 +83,16 @@ class StationTree(QWidget):
         return item
 
     # -- live ------------------------------------------------------------------------------------
+    def prime(self, snap: Snapshot) -> None:
+        """Start from the engine's newest values: a port that has not changed since still shows right."""
+        for port_id, upd in snap.ports.items():
+            if port_id in self._port_state:
+                self._port_state[port_id] = upd.live.state.value
+        for pile_id, pu in snap.piles.items():
+            if pile_id in self._pile_online:
+                self._pile_online[pile_id] = pu.online
+        self._refresh_counts(force=True)
+
     def apply(self, events: list[Event]) -> None:
         for ev in events:
             if isinstance(ev, PortUpdate):

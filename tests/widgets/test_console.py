@@ -141,3 +141,20 @@ def test_a_station_shows_its_total_charging_power_live(window: MainWindow, site:
     qtbot.waitUntil(lambda: trend.station_ring.n >= 2 and np.nanmax(trend.station_ring.ordered()[:, 3]) >= 250,
                     timeout=10000)
     qtbot.waitUntil(lambda: len(trend._shown) >= 2, timeout=3000)
+
+
+def test_a_window_opened_later_shows_states_that_no_longer_change(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from widgets.station_tree import STATE_ROLE
+
+    assert site.engine is not None
+    code = BUS_PILES[1]
+    site.on_sim(site.pile(code).inject_short, 8, site.now())
+    port_id = next(p.port_id for s in make_backend(site.engine).stations for pile in s.piles if pile.code == code
+                   for p in pile.ports if p.number == 8)
+    qtbot.waitUntil(lambda: (u := site.engine.snapshot().ports.get(port_id)) is not None  # type: ignore[union-attr]
+                    and u.live.state is PortState.FAULT, timeout=8000)
+    bridge = EngineBridge(site.engine)
+    w = MainWindow(bridge, make_backend(site.engine), QSettings(str(tmp_path / "late.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    assert w.tree._items[port_id].data(STATE_ROLE) == "FAULT"  # from the snapshot, without a new event
+    bridge.close()
