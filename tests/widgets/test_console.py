@@ -158,3 +158,32 @@ def test_a_window_opened_later_shows_states_that_no_longer_change(site: Site, qt
     qtbot.addWidget(w)
     assert w.tree._items[port_id].data(STATE_ROLE) == "FAULT"  # from the snapshot, without a new event
     bridge.close()
+
+
+def test_a_coin_at_a_simulated_port_turns_the_map_marker_to_charging(window: MainWindow, site: Site,  # type: ignore[no-untyped-def]
+                                                                      qtbot) -> None:
+    import json
+
+    from widgets.map_view import MapView
+
+    view = window.map
+    assert isinstance(view, MapView)
+    code = BUS_PILES[2]
+    pile_id = site.pile_ids[code]
+    with qtbot.waitSignal(view.pageReady, timeout=20000):
+        view.show_station(next(iter(window.stations)))
+
+    def marker() -> dict[str, object]:
+        box: list[object] = []
+        view.run_js(f"JSON.stringify(CD.pileInfo({json.dumps(code)}))", box.append)
+        qtbot.waitUntil(lambda: bool(box), timeout=5000)
+        return json.loads(str(box[0]))
+
+    qtbot.waitUntil(lambda: marker()["state"] == "idle", timeout=8000)
+    pile = site.pile(code)
+    for n in (4, 6):
+        site.on_sim(pile.plug, n, ebike(), site.now())
+        site.on_sim(pile.insert_coins, n, 1, site.now())
+    qtbot.waitUntil(lambda: marker()["state"] == "charging", timeout=8000)
+    info = marker()
+    assert info["badge"] == "2" and view.pile_state(pile_id) == ("charging", 2)
