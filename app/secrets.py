@@ -97,7 +97,9 @@ def store_database_url(url: str | URL, store: SecretStore) -> str:
     u = make_url(url)
     if u.password is not None:
         store.set(db_secret_name(u), str(u.password))
-    return u.set(password=None).render_as_string(hide_password=False)
+    # URL.set(password=None) keeps the old password: build the URL again without it.
+    bare = URL.create(u.drivername, username=u.username, host=u.host, port=u.port, database=u.database, query=u.query)
+    return bare.render_as_string(hide_password=False)
 
 
 def database_url(saved_url: str | URL, store: SecretStore) -> URL:

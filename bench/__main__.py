@@ -8,7 +8,7 @@ import logging
 import sys
 import time
 
-BENCHES = ("rs485", "ingest", "scale", "gui")
+BENCHES = ("rs485", "ingest", "scale", "gui", "topup")
 
 
 def main() -> int:

@@ -116,6 +116,7 @@ def clean_user(draft: UserDraft) -> tuple[UserDraft, list[FieldError]]:
         except ValidationError as exc:
             errors.append(FieldError(name, exc.zh, exc.en))
             values[name] = None
+    errors.sort(key=lambda e: FIELDS.index(e.field))
     clean = UserDraft(
         name=values["name"] or "", phone=values["phone"] or "", building=values["building"] or "",
         unit=values["unit"] or "", room=values["room"] or "", vehicle_class=values["vehicle_class"],

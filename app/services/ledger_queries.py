@@ -117,7 +117,9 @@ def statement(actor: Actor, db: Db, user_id: uuid.UUID, *, start: datetime, end:
             select(JournalEntry.amount_fen, JournalEntry.balance_after_fen, JournalEntry.posted_at, JournalTxn)
             .join(JournalTxn, JournalTxn.id == JournalEntry.txn_id)
             .where(JournalEntry.account_id == account_id, JournalEntry.posted_at >= start, JournalEntry.posted_at < end)
-            .order_by(JournalEntry.posted_at, JournalEntry.id)
+            # Entry ids are taken while the wallet row is locked, so their order is the order the balance
+            # moved in — even when two desks' clocks disagree about posted_at.
+            .order_by(JournalEntry.id)
         ).all()
         lines = tuple(
             StatementLine(r.posted_at, r.JournalTxn.id, TxnKind(r.JournalTxn.kind),

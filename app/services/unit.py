@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.errors import PermissionDenied
@@ -61,13 +61,15 @@ def read(db: Db, actor: Actor, permission: Permission) -> Iterator[Session]:
         session.close()
 
 
+_A: Table = StaffAccount.__table__  # type: ignore[assignment]
+_R: Table = StaffRole.__table__  # type: ignore[assignment]
+_ACTOR_NOW = (select(_A.c.active, _A.c.is_base, _R.c.role).outerjoin(_R, _R.c.account_id == _A.c.id)
+              .where(_A.c.id == bindparam("aid")))  # fmt: skip
+
+
 def confirm_actor(session: Session, actor: Actor, permission: Permission | None) -> None:
     """The account still exists, is active, and still holds the permission (per the database)."""
-    rows = session.execute(
-        select(StaffAccount.active, StaffAccount.is_base, StaffRole.role)
-        .outerjoin(StaffRole, StaffRole.account_id == StaffAccount.id)
-        .where(StaffAccount.id == actor.account_id)
-    ).all()
+    rows = session.execute(_ACTOR_NOW, {"aid": actor.account_id}).all()
     if not rows or not rows[0].active:
         raise PermissionDenied("account_disabled", actor.login)
     if permission is None:

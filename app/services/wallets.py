@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Table, and_, insert, or_, select, update
+from sqlalchemy import Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,7 +38,27 @@ from db.models_ledger import JournalEntry, JournalTxn, LedgerAccount, ReceiptCou
 from db.models_people import ChargingUser, StaffAccount
 from db.types import utcnow
 
-_ACCOUNTS: Table = LedgerAccount.__table__  # type: ignore[assignment]
+# The statements of the posting path, built once: building a statement costs more than running it on
+# SQLite (bench/topup.py), and these run for every top-up at the card desk.
+_A: Table = LedgerAccount.__table__  # type: ignore[assignment]
+_R: Table = ReceiptCounter.__table__  # type: ignore[assignment]
+_U: Table = ChargingUser.__table__  # type: ignore[assignment]
+_SELECT_USERS = select(_U.c.id, _U.c.name, _U.c.active).where(_U.c.id.in_(bindparam("ids", expanding=True)))
+_SELECT_ACCOUNTS = select(_A.c.id, _A.c.code, _A.c.normal_sign, _A.c.kind).where(
+    _A.c.code.in_(bindparam("codes", expanding=True)))
+# Adds to the cached natural balance; a wallet may not go below zero. The UPDATE takes the row lock and
+# checks in one statement, so two desks charging the same wallet can't both pass a check made before
+# either wrote.
+_ADD_TO_BALANCE = (
+    update(_A)
+    .where(_A.c.id == bindparam("aid"), or_(_A.c.kind != "wallet", _A.c.balance_fen + bindparam("delta") >= 0))
+    .values(balance_fen=_A.c.balance_fen + bindparam("delta"))
+    .returning(_A.c.balance_fen)
+)
+_BUMP_RECEIPT = (update(_R).where(_R.c.account_id == bindparam("aid")).values(last_no=_R.c.last_no + 1)
+                 .returning(_R.c.last_no))  # fmt: skip
+_INSERT_TXN = insert(JournalTxn.__table__)
+_INSERT_ENTRIES = insert(JournalEntry.__table__)
 _PERMISSION = {
     TxnKind.TOPUP: Permission.TOP_UP, TxnKind.CHARGE: Permission.CHARGE, TxnKind.REFUND: Permission.REFUND,
     TxnKind.ADJUST: Permission.ADJUST, TxnKind.TRANSFER: Permission.TRANSFER,
@@ -139,7 +159,7 @@ def _post(actor: Actor, db: Db, kind: TxnKind, user_id: uuid.UUID, amount_fen: i
 
 def _post_in(s: Session, actor: Actor, kind: TxnKind, user_id: uuid.UUID, amount_fen: int, key: str, fp: str,
              pay: PayMethod | None, to_user_id: uuid.UUID | None, reference: str, memo: str) -> Posting:
-    users = {u.id: u for u in s.scalars(select(ChargingUser).where(ChargingUser.id.in_({user_id, to_user_id})))}
+    users = {u.id: u for u in s.execute(_SELECT_USERS, {"ids": list({user_id, to_user_id} - {None})})}
     for uid in (user_id, to_user_id):
         if uid is not None and uid not in users:
             raise NotFound("用户", "user", uid)
@@ -150,30 +170,28 @@ def _post_in(s: Session, actor: Actor, kind: TxnKind, user_id: uuid.UUID, amount
                               field="user")  # fmt: skip
     legs = legs_for(kind, amount_fen, wallet=wallet_code(user_id), method=pay,
                     to_wallet=wallet_code(to_user_id) if to_user_id else None)  # fmt: skip
-    accounts = {r.code: r for r in s.execute(
-        select(LedgerAccount.id, LedgerAccount.code, LedgerAccount.normal_sign, LedgerAccount.kind)
-        .where(LedgerAccount.code.in_({leg.account for leg in legs})))}  # fmt: skip
+    accounts = {r.code: r for r in s.execute(_SELECT_ACCOUNTS, {"codes": list({leg.account for leg in legs})})}
     missing = {leg.account for leg in legs} - set(accounts)
     if missing:
         raise NotFound("账本科目", "ledger account", ", ".join(sorted(missing)))
     now = utcnow()
     receipt = _next_receipt(s, actor) if kind in RECEIPTED else None
     txn_id = uuid.uuid4()
-    s.execute(insert(JournalTxn).values(
-        id=txn_id, idempotency_key=key, fingerprint=fp, kind=kind.value, method=pay.value if pay else None,
-        amount_fen=amount_fen, reference=reference, memo=memo, receipt_no=receipt, actor_id=actor.account_id,
-        posted_at=now))  # fmt: skip
+    s.execute(_INSERT_TXN, {
+        "id": txn_id, "idempotency_key": key, "fingerprint": fp, "kind": kind.value,
+        "method": pay.value if pay else None, "amount_fen": amount_fen, "reference": reference, "memo": memo,
+        "receipt_no": receipt, "actor_id": actor.account_id, "posted_at": now})  # fmt: skip
     before: dict[str, int] = {}
     after: dict[str, int] = {}
     entries = []
     for leg in sorted(legs, key=lambda leg: accounts[leg.account].id):
         acc = accounts[leg.account]
         delta = acc.normal_sign * leg.amount_fen
-        new = _apply_delta(s, _ACCOUNTS, acc.id, acc.kind, delta)
+        new = _apply_delta(s, acc.id, delta)
         before[leg.account], after[leg.account] = new - delta, new
         entries.append({"txn_id": txn_id, "account_id": acc.id, "amount_fen": leg.amount_fen,
                         "balance_after_fen": new, "posted_at": now})  # fmt: skip
-    s.execute(insert(JournalEntry), entries)
+    s.execute(_INSERT_ENTRIES, entries)
     wallet, to_wallet = wallet_code(user_id), wallet_code(to_user_id) if to_user_id else None
     detail = {"txn_id": str(txn_id), "kind": kind.value, "amount_fen": amount_fen, "method": pay.value if pay else None,
               "receipt_no": receipt, "idempotency_key": key, "reference": reference, "memo": memo}  # fmt: skip
@@ -187,28 +205,17 @@ def _post_in(s: Session, actor: Actor, kind: TxnKind, user_id: uuid.UUID, amount
                    actor.login, to_user_id, after[to_wallet] if to_wallet else None)
 
 
-def _apply_delta(s: Session, table: Table, account_id: uuid.UUID, kind: str, delta: int) -> int:
-    """Add ``delta`` to the cached natural balance atomically; a wallet may not go below zero.
-
-    The UPDATE takes the row lock and checks in one statement, so two desks charging the same wallet
-    can't both pass a check made before either wrote.
-    """
-    new = s.execute(
-        update(table)
-        .where(table.c.id == account_id, or_(table.c.kind != "wallet", table.c.balance_fen + delta >= 0))
-        .values(balance_fen=table.c.balance_fen + delta)
-        .returning(table.c.balance_fen)
-    ).scalar_one_or_none()
+def _apply_delta(s: Session, account_id: uuid.UUID, delta: int) -> int:
+    new = s.execute(_ADD_TO_BALANCE, {"aid": account_id, "delta": delta}).scalar_one_or_none()
     if new is None:
-        balance = s.scalar(select(table.c.balance_fen).where(table.c.id == account_id)) or 0
+        balance = s.scalar(select(_A.c.balance_fen).where(_A.c.id == account_id)) or 0
         raise InsufficientFunds(int(balance), -delta)
     return int(new)
 
 
 def _next_receipt(s: Session, actor: Actor) -> str:
     """The actor's next receipt number, in this transaction (rolled back with it: no gaps)."""
-    n = s.execute(update(ReceiptCounter).where(ReceiptCounter.account_id == actor.account_id)
-                  .values(last_no=ReceiptCounter.last_no + 1).returning(ReceiptCounter.last_no)).scalar_one_or_none()
+    n = s.execute(_BUMP_RECEIPT, {"aid": actor.account_id}).scalar_one_or_none()
     if n is None:
         try:
             with s.begin_nested():  # first receipt of this operator; another desk may be creating it too
