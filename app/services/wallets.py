@@ -148,7 +148,7 @@ def _post(actor: Actor, db: Db, kind: TxnKind, user_id: uuid.UUID, amount_fen: i
             return _post_in(s, actor, kind, user_id, amount_fen, key, fp, pay, to_user_id, reference, memo.strip())
     except IntegrityError:
         # Most likely the key is taken: by a retry of this request, or by a racing desk. Read it back.
-        first = load_posting(db, key)
+        first = _load_posting(db, key)
         if first is None:
             raise  # some other constraint: a real error
         if first[1] != fp:
@@ -226,7 +226,7 @@ def _next_receipt(s: Session, actor: Actor) -> str:
     return receipt_number(actor.login, int(n))
 
 
-def load_posting(db: Db, key: str) -> tuple[Posting, str] | None:
+def _load_posting(db: Db, key: str) -> tuple[Posting, str] | None:
     """The posting made under ``key`` and its request fingerprint (None if no such key)."""
     with db() as s:
         row = s.execute(
