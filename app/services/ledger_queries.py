@@ -7,6 +7,7 @@ posting's overdraft check); ``ledger_check`` compares the two and proves the boo
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -103,6 +104,18 @@ def get_wallet(actor: Actor, db: Db, user_id: uuid.UUID) -> WalletBalance:
         account_id, sign = _wallet(s, user_id)
         balance, count = _derived(s, account_id, sign)
         return WalletBalance(user_id, balance, count)
+
+
+def balances(actor: Actor, db: Db, user_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Wallet balances of many users at once (the Users tab's balance column), from the cached column:
+    one indexed read instead of a sum per user; ``ledger_check`` proves the cache equals the entries."""
+    ids = list(user_ids)
+    with read(db, actor, Permission.VIEW_WALLETS) as s:
+        out: dict[uuid.UUID, int] = {}
+        for i in range(0, len(ids), 500):
+            out |= dict(s.execute(select(LedgerAccount.user_id, LedgerAccount.balance_fen)
+                                  .where(LedgerAccount.user_id.in_(ids[i:i + 500]))).all())  # fmt: skip
+        return out
 
 
 def statement(actor: Actor, db: Db, user_id: uuid.UUID, *, start: datetime, end: datetime) -> Statement:

@@ -97,6 +97,7 @@ CASES: dict[str, tuple[Permission | None, Call]] = {
     "wallets.transfer": (Permission.TRANSFER, lambda d, a: wallets.transfer(
         a, d.db, from_user_id=_user(d), to_user_id=d._u2, amount_fen=100, idempotency_key=_key())),
     "ledger_queries.get_wallet": (Permission.VIEW_WALLETS, lambda d, a: ledger_queries.get_wallet(a, d.db, _user(d))),
+    "ledger_queries.balances": (Permission.VIEW_WALLETS, lambda d, a: ledger_queries.balances(a, d.db, [_user(d)])),
     "ledger_queries.statement": (Permission.VIEW_WALLETS, lambda d, a: ledger_queries.statement(
         a, d.db, _user(d), start=T0, end=datetime.now(UTC) + timedelta(days=1))),
     "ledger_queries.trial_balance": (Permission.VIEW_LEDGER, lambda d, a: ledger_queries.trial_balance(a, d.db)),

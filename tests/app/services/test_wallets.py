@@ -209,6 +209,14 @@ def test_statement_for_a_period(desk: Desk) -> None:
         ledger_queries.statement(fin, desk.db, uid, start=end, end=mid)
 
 
+def test_balances_for_a_list(desk: Desk) -> None:
+    a, b, c = desk.user("甲"), desk.user("乙"), desk.user("丙")
+    desk.fund(a, 300)
+    desk.fund(c, 5)
+    got = ledger_queries.balances(desk.by_role[Role.CARD_ADMIN], desk.db, [a, b, c])
+    assert got == {a: 300, b: 0, c: 5}
+
+
 def test_receipts_run_per_operator(desk: Desk) -> None:
     clerk = desk.by_role[Role.CARD_ADMIN]
     uid = desk.user()
