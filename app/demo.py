@@ -18,7 +18,9 @@ from pathlib import Path
 
 import platformdirs
 
+from app.domain.permissions import Actor
 from app.engine.runtime import Engine
+from app.services.demo_seed import DemoResident, seed_demo
 from app.services.stations import list_stations
 from app.sim_cli import provision_site
 from app.summary import render_summary
@@ -49,6 +51,7 @@ class DemoRun:
     sim: SimThread
     engine: Engine
     db_url: str
+    actor: Actor  # the demo signs in as the operator's base account
 
     def stop(self) -> None:
         try:
@@ -68,10 +71,18 @@ def start_demo(*, config: str | None = None, speed: float | None = None, db_url:
         provision_site(url, cfg, endpoints)
         engine = Engine(url)
         engine.start()
+        actor = seed_demo(session_factory(engine.sql), demo_residents(site))
     except BaseException:
         sim.close()
         raise
-    return DemoRun(site, sim, engine, url)
+    return DemoRun(site, sim, engine, url, actor)
+
+
+def demo_residents(site: SimulatedSite) -> list[DemoResident]:
+    return [DemoResident(r.name, "", str(r.building), str(r.unit), r.room, r.vehicle.kind.value
+                         if r.vehicle.kind.value in ("ebike", "trike") else "ebike",
+                         str(r.card_no) if r.card_no else None, r.balance_fen)
+            for people in site.community.residents.values() for r in people]
 
 
 def run_demo(args: argparse.Namespace) -> int:

@@ -16,13 +16,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings
 
-from app.demo import start_demo  # noqa: E402
-from widgets import i18n  # noqa: E402
-from widgets.app import make_app, make_backend  # noqa: E402
-from widgets.bridge import EngineBridge  # noqa: E402
-from widgets.main_window import MainWindow  # noqa: E402
+from app.demo import start_demo
+from widgets import i18n
+from widgets.app import make_app, make_backend
+from widgets.bridge import EngineBridge
+from widgets.main_window import MainWindow
 
 
 def pump(app, seconds: float) -> None:  # type: ignore[no-untyped-def]
@@ -48,7 +48,7 @@ def main() -> int:
             i18n.install(app, lang)
             settings = QSettings(str(tmp / f"ui-{lang}.ini"), QSettings.Format.IniFormat)
             bridge = EngineBridge(run.engine)
-            w = MainWindow(bridge, make_backend(run.engine), settings)
+            w = MainWindow(bridge, make_backend(run.engine, run.actor), settings)
             w.mark_demo()
             w.resize(1600, 980)
             w.show()

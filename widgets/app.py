@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.engine import make_url
 
+from app.domain.permissions import Actor
 from app.engine.runtime import Engine
 from app.services import alarms as alarm_service
 from app.services import history as history_service
@@ -22,6 +23,7 @@ from app.services.stations import list_stations, move_pile
 from db.engine import default_url, session_factory, session_scope
 from widgets import i18n
 from widgets.bridge import EngineBridge
+from widgets.login_dialog import sign_in
 from widgets.look import install_font
 from widgets.main_window import Backend, MainWindow
 
@@ -38,9 +40,10 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def make_backend(engine: Engine, *, user: str = "operator") -> Backend:
+def make_backend(engine: Engine, actor: Actor | None = None) -> Backend:
     """Database work for the window, each call one short session of its own (called off the GUI thread)."""
     factory = session_factory(engine.sql)
+    user = actor.login if actor else "operator"
     with factory() as s:
         stations = list_stations(s)
         from db.models import Operator
@@ -76,12 +79,12 @@ def make_backend(engine: Engine, *, user: str = "operator") -> Backend:
     label = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
     map_dir = Path(platformdirs.user_cache_dir("ChargeDesk", appauthor=False)) / "map"
     return Backend(operator_name, stations, open_alarms, alarm_history, ack, port_history, station_history,
-                   save_position, str(label), map_dir=map_dir, user=user)
+                   save_position, str(label), map_dir=map_dir, user=user, actor=actor, db=factory)
 
 
-def show_window(engine: Engine) -> tuple[MainWindow, EngineBridge]:
+def show_window(engine: Engine, actor: Actor | None) -> tuple[MainWindow, EngineBridge]:
     bridge = EngineBridge(engine)
-    window = MainWindow(bridge, make_backend(engine))
+    window = MainWindow(bridge, make_backend(engine, actor))
     window.show()
     return window, bridge
 
@@ -95,7 +98,10 @@ def run_console(db_url: str | None) -> int:
         QMessageBox.critical(None, "ChargeDesk", f"The engine could not start / 引擎无法启动:\n{exc}")
         return 1
     try:
-        _window, _bridge = show_window(engine)  # kept referenced until exec() returns
+        actor = sign_in(session_factory(engine.sql))
+        if actor is None:
+            return 0
+        _window, _bridge = show_window(engine, actor)  # kept referenced until exec() returns
         return app.exec()
     finally:
         engine.stop()
@@ -107,7 +113,7 @@ def run_demo_console(args: argparse.Namespace) -> int:
     app = make_app()
     run = start_demo(config=args.config, speed=args.speed, db_url=args.db, keep=args.keep)
     try:
-        window, _bridge = show_window(run.engine)
+        window, _bridge = show_window(run.engine, run.actor)
         window.mark_demo()
         return app.exec()
     finally:

@@ -37,9 +37,11 @@ class EngineBridge(QObject):
     def snapshot(self) -> Snapshot:
         return self.engine.snapshot()
 
-    def submit(self, cmd: PileCommand, done: Callable[[CommandOutcome], None] | None = None) -> None:
-        """Hand a command to the engine; `done` runs on the GUI thread with the confirmed outcome."""
-        fut = self.engine.submit(cmd)
+    def submit(self, cmd: PileCommand, done: Callable[[CommandOutcome], None] | None = None, *,
+               via: Callable[[PileCommand], object] | None = None) -> None:
+        """Hand a command to the engine (or to `via`, a service that checks the role and audits); `done`
+        runs on the GUI thread with the confirmed outcome. `via` may raise (e.g. PermissionDenied)."""
+        fut = (via or self.engine.submit)(cmd)
 
         def finished(f: object) -> None:
             outcome: CommandOutcome = f.result()  # type: ignore[attr-defined]

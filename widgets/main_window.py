@@ -12,6 +12,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from app.domain.permissions import Actor, Permission, allows
 from app.engine.commands import (
     ClearFault,
     CommandOutcome,
@@ -24,9 +25,12 @@ from app.engine.commands import (
     WriteConfig,
 )
 from app.engine.events import Event
+from app.services import remote
 from app.services.alarms import AlarmInfo
 from app.services.history import Series
 from app.services.stations import PileInfo, StationInfo
+from app.services.unit import Db
+from comm.pile.messages import PileConfig
 from widgets.alarm_view import AlarmsView
 from widgets.bridge import EngineBridge
 from widgets.command_dialogs import ConfigDialog, StartPortDialog
@@ -51,6 +55,8 @@ class Backend:
     db_label: str
     map_dir: Path | None = None
     user: str = "operator"
+    actor: Actor | None = None  # the signed-in account; None only in tests of the live views
+    db: Db | None = None  # services' session factory
 
 
 class MainWindow(QMainWindow):
@@ -85,6 +91,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.monitor, self.tr("Monitor"))
         self.tabs.addTab(self.alarms, self.tr("Alarms"))
         self.tabs.addTab(self.settings_view, self.tr("Settings"))
+        self._people_tabs()
+        self._account_menu()
         self._status_labels()
         self.tree.selected.connect(self._on_tree)
         self.alarms.pileActivated.connect(self.select_pile)
@@ -100,6 +108,48 @@ class MainWindow(QMainWindow):
         self._status_timer = QTimer(self)
         self._status_timer.timeout.connect(self._update_status)
         self._status_timer.start(1000)
+
+    def _may(self, permission: Permission) -> bool:
+        actor = self.backend.actor
+        return actor is None or allows(actor, permission)
+
+    def _people_tabs(self) -> None:
+        """Users, Accounts and Audit, each only for the roles that may use it (the services check again)."""
+        actor, db = self.backend.actor, self.backend.db
+        if actor is None or db is None:
+            return
+        from widgets.admin_views import AccountsView, AuditView
+        from widgets.users_view import UsersView
+
+        at = self.tabs.indexOf(self.settings_view)
+        if allows(actor, Permission.VIEW_USERS):
+            self.users = UsersView(db, actor, self)
+            self.tabs.insertTab(at, self.users, self.tr("Users"))
+            at += 1
+        if allows(actor, Permission.MANAGE_ACCOUNTS):
+            self.accounts = AccountsView(db, actor, self)
+            self.tabs.insertTab(at, self.accounts, self.tr("Accounts"))
+            at += 1
+        if allows(actor, Permission.VIEW_AUDIT):
+            self.audit = AuditView(db, actor, self)
+            self.tabs.insertTab(at, self.audit, self.tr("Audit"))
+        pv = self.monitor.pile_view
+        for key in ("start", "stop", "clear", "sync"):
+            pv.buttons[key].setVisible(allows(actor, Permission.CONTROL_PORTS))
+        for key in ("config", "reboot"):
+            pv.buttons[key].setVisible(allows(actor, Permission.MANAGE_PILES))
+
+    def _account_menu(self) -> None:
+        actor, db = self.backend.actor, self.backend.db
+        if actor is None or db is None:
+            return
+        from app.services.settings import get_security_settings
+        from widgets.login_dialog import ChangePasswordDialog, IdleLock
+
+        menu = self.menuBar().addMenu(self.tr("Account: %1").replace("%1", actor.login))
+        menu.addAction(self.tr("Change password…"), lambda: ChangePasswordDialog(db, actor, self).exec())
+        self.idle_lock = IdleLock(db, actor, lambda: get_security_settings(db).idle_lock_minutes, self)
+        menu.addAction(self.tr("Lock now"), self.idle_lock.lock)
 
     def mark_demo(self) -> None:
         self.setWindowTitle(self.windowTitle() + " — " + self.tr("demo (simulated community)"))
@@ -183,7 +233,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.monitor)
 
     # -- commands --------------------------------------------------------------------------------
-    def _command(self, cmd: PileCommand, then: Callable[[CommandOutcome], None] | None = None) -> None:
+    def _command(self, cmd: PileCommand, then: Callable[[CommandOutcome], None] | None = None, *,
+                 before: PileConfig | None = None) -> None:
         _station, pile = self.piles[cmd.pile_id]
         pv = self.monitor.pile_view
         pv.set_busy(self.tr("%1: sending %2 …").replace("%1", pile.code).replace("%2", self._cmd_name(cmd)))
@@ -197,7 +248,15 @@ class MainWindow(QMainWindow):
             if then is not None:
                 then(out)
 
-        self.bridge.submit(cmd, done)
+        actor, db = self.backend.actor, self.backend.db
+        via = None if actor is None or db is None else (
+            lambda c: remote.submit(actor, db, self.bridge.engine, c, before=before))  # type: ignore[arg-type]
+        try:
+            self.bridge.submit(cmd, done, via=via)
+        except Exception as exc:  # refused before anything was sent (e.g. the role does not allow it)
+            from widgets.messages import error_text
+
+            pv.status.setText(f"<span style='color:#d9343a'><b>{error_text(exc)}</b></span>")
 
     def _cmd_name(self, cmd: PileCommand) -> str:
         names = {"StartPort": self.tr("start port"), "StopPort": self.tr("stop port"),
@@ -231,7 +290,7 @@ class MainWindow(QMainWindow):
                 return
             dlg = ConfigDialog(pile.code, out.config, self)
             if dlg.exec() and dlg.wanted is not None:
-                self._command(WriteConfig(pile_id, dlg.wanted, issued_by=self.backend.user))
+                self._command(WriteConfig(pile_id, dlg.wanted, issued_by=self.backend.user), before=out.config)
 
         self._command(ReadConfig(pile_id, issued_by=self.backend.user), got)
 

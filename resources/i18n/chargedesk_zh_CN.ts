@@ -1,6 +1,172 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AccountDialog</name>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="44" />
+        <source>New account</source>
+        <translation>新建账号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="44" />
+        <source>Edit account</source>
+        <translation>编辑账号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="51" />
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="52" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="54" />
+        <source>Initial password</source>
+        <translation>初始密码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="55" />
+        <source>System administrator</source>
+        <translation>系统管理员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="56" />
+        <source>Facility &amp; customer administrator</source>
+        <translation>设施及客户管理员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="57" />
+        <source>Card desk clerk</source>
+        <translation>发卡管理员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="57" />
+        <source>Monitoring staff</source>
+        <translation>监控管理员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="58" />
+        <source>Finance</source>
+        <translation>财务管理员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="64" />
+        <source>Roles</source>
+        <translation>角色</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsView</name>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="104" />
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="104" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="104" />
+        <source>Roles</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="104" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="105" />
+        <source>Last sign-in</source>
+        <translation>最近登录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="108" />
+        <source>New account…</source>
+        <translation>新建账号…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="108" />
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="109" />
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="109" />
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="110" />
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="121" />
+        <source>system</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="121" />
+        <source>facility</source>
+        <translation>设施</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="122" />
+        <source>card desk</source>
+        <translation>发卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="122" />
+        <source>monitoring</source>
+        <translation>监控</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="123" />
+        <source>finance</source>
+        <translation>财务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="142" />
+        <source>base account (everything)</source>
+        <translation>基础账号（全部权限）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="144" />
+        <source>active</source>
+        <translation>未恢复</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="144" />
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="146" />
+        <source>locked until %1</source>
+        <translation>锁定至 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="180" />
+        <source>New password for %1:</source>
+        <translation>%1 的新密码：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="181" />
+        <source>Reset password</source>
+        <translation>重置密码</translation>
+    </message>
+</context>
+<context>
     <name>AlarmsView</name>
     <message>
         <location filename="../../widgets/alarm_view.py" line="48" />
@@ -209,6 +375,153 @@
     </message>
 </context>
 <context>
+    <name>AuditView</name>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="192" />
+        <source>Last 24 hours</source>
+        <translation>最近24小时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="192" />
+        <source>Last 7 days</source>
+        <translation>最近7天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="193" />
+        <source>Last 30 days</source>
+        <translation>最近30天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="193" />
+        <source>Last year</source>
+        <translation>最近一年</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="196" />
+        <location filename="../../widgets/admin_views.py" line="207" />
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="198" />
+        <source>Action, e.g. wallet.</source>
+        <translation>操作，如 wallet.</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="200" />
+        <source>Object id</source>
+        <translation>对象编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="201" />
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="202" />
+        <source>Export CSV…</source>
+        <translation>导出CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="203" />
+        <source>Verify chain</source>
+        <translation>校验审计链</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="207" />
+        <source>#</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="207" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="207" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="208" />
+        <source>Object</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="208" />
+        <source>Before</source>
+        <translation>修改前</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="208" />
+        <source>After</source>
+        <translation>修改后</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="238" />
+        <source>%1 records</source>
+        <translation>共 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="244" />
+        <source>Export audit trail</source>
+        <translation>导出审计记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="258" />
+        <source>%1 records exported.</source>
+        <translation>已导出 %1 条记录。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="268" />
+        <source>The audit chain is intact: %1 records.</source>
+        <translation>审计链完整：共 %1 条。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="272" />
+        <source>Audit chain broken</source>
+        <translation>审计链被破坏</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="273" />
+        <source>The audit chain is BROKEN: %1 problems.</source>
+        <translation>审计链被破坏：%1 处问题。</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="118" />
+        <source>Change password</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="118" />
+        <source>Account %1</source>
+        <translation>账号 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="120" />
+        <source>Current password</source>
+        <translation>当前密码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="121" />
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="122" />
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="126" />
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
     <name>ConfigDialog</name>
     <message>
         <location filename="../../widgets/command_dialogs.py" line="89" />
@@ -367,144 +680,253 @@
     </message>
 </context>
 <context>
+    <name>FirstRunDialog</name>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="97" />
+        <source>ChargeDesk — first start</source>
+        <translation>ChargeDesk — 首次启动</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="98" />
+        <source>No account exists yet. Create the operator's base account: it can do everything and creates the other accounts with their roles.</source>
+        <translation>尚无任何账号。请创建运营商基础账号：它拥有全部权限，并可为其他人员创建账号和分配角色。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="101" />
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="102" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="103" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="104" />
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="108" />
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>Language</name>
+    <message>
+        <location filename="../../widgets/messages.py" line="12" />
+        <source>en</source>
+        <translation>zh_CN</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="72" />
+        <source>ChargeDesk — sign in</source>
+        <translation>ChargeDesk — 登录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="72" />
+        <source>ChargeDesk — locked</source>
+        <translation>ChargeDesk — 已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="73" />
+        <source>Sign in with your ChargeDesk account.</source>
+        <translation>请使用您的 ChargeDesk 账号登录。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="74" />
+        <source>The console was locked after a time without use. Enter your password to continue.</source>
+        <translation>长时间未操作，控制台已锁定。请输入密码继续。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="78" />
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="80" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="61" />
+        <location filename="../../widgets/main_window.py" line="67" />
         <source>ChargeDesk — community charging console</source>
         <translation>ChargeDesk 小区充电运营台</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="68" />
+        <location filename="../../widgets/main_window.py" line="75" />
         <source>Communities</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="83" />
+        <location filename="../../widgets/main_window.py" line="90" />
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="84" />
+        <location filename="../../widgets/main_window.py" line="91" />
         <source>Monitor</source>
         <translation>监控</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="85" />
+        <location filename="../../widgets/main_window.py" line="92" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="86" />
+        <location filename="../../widgets/main_window.py" line="93" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="104" />
+        <location filename="../../widgets/main_window.py" line="127" />
+        <source>Users</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="131" />
+        <source>Accounts</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="135" />
+        <source>Audit</source>
+        <translation>审计</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="149" />
+        <source>Account: %1</source>
+        <translation>账号：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="150" />
+        <source>Change password…</source>
+        <translation>修改密码…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="152" />
+        <source>Lock now</source>
+        <translation>立即锁定</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="155" />
         <source>demo (simulated community)</source>
         <translation>演示（模拟小区）</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="115" />
+        <location filename="../../widgets/main_window.py" line="166" />
         <source>The map is not available: %1</source>
         <translation>地图不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="122" />
+        <location filename="../../widgets/main_window.py" line="173" />
         <source>Cloud: not connected</source>
         <translation>云平台：未连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="133" />
+        <location filename="../../widgets/main_window.py" line="184" />
         <source>Engine: running</source>
         <translation>引擎：运行中</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="133" />
+        <location filename="../../widgets/main_window.py" line="184" />
         <source>Engine: no lines</source>
         <translation>引擎：无通信线路</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="134" />
+        <location filename="../../widgets/main_window.py" line="185" />
         <source>RS-485 %1/%2 up · TCP %3 · %4 polls/s · worst error rate %5</source>
         <translation>RS-485 %1/%2 正常 · TCP %3 · %4 次轮询/秒 · 最高误码率 %5</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="138" />
+        <location filename="../../widgets/main_window.py" line="189" />
         <source>Piles online %1 / %2</source>
         <translation>在线桩 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="142" />
+        <location filename="../../widgets/main_window.py" line="193" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="145" />
+        <location filename="../../widgets/main_window.py" line="196" />
         <source>Database: ERROR %1 (%2 rows waiting)</source>
         <translation>数据库错误：%1（%2 条待写入）</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="188" />
+        <location filename="../../widgets/main_window.py" line="240" />
         <source>%1: sending %2 …</source>
         <translation>%1：正在发送“%2”…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="192" />
+        <location filename="../../widgets/main_window.py" line="244" />
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="192" />
+        <location filename="../../widgets/main_window.py" line="244" />
         <source>FAILED</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="202" />
+        <location filename="../../widgets/main_window.py" line="262" />
         <source>start port</source>
         <translation>启动端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="202" />
+        <location filename="../../widgets/main_window.py" line="262" />
         <source>stop port</source>
         <translation>停止端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="203" />
+        <location filename="../../widgets/main_window.py" line="263" />
         <source>sync clock</source>
         <translation>校时</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="203" />
+        <location filename="../../widgets/main_window.py" line="263" />
         <source>reboot</source>
         <translation>重启</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="204" />
+        <location filename="../../widgets/main_window.py" line="264" />
         <source>clear fault</source>
         <translation>清除故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="204" />
+        <location filename="../../widgets/main_window.py" line="264" />
         <source>read configuration</source>
         <translation>读取参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="205" />
+        <location filename="../../widgets/main_window.py" line="265" />
         <source>write configuration</source>
         <translation>写入参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="218" />
+        <location filename="../../widgets/main_window.py" line="278" />
         <source>Reboot pile</source>
         <translation>重启充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="219" />
+        <location filename="../../widgets/main_window.py" line="279" />
         <source>Reboot %1? Charging sessions resume after the restart if the pile has power-failure memory on.</source>
         <translation>确定重启 %1？若开启断电记忆，重启后充电将继续。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="229" />
+        <location filename="../../widgets/main_window.py" line="289" />
         <source>Configuration</source>
         <translation>参数配置</translation>
     </message>
@@ -1026,19 +1448,143 @@
 <context>
     <name>StationTree</name>
     <message>
-        <location filename="../../widgets/station_tree.py" line="28" />
+        <location filename="../../widgets/station_tree.py" line="29" />
         <source>Filter: community, pile or port…</source>
         <translation>筛选：小区、桩或端口…</translation>
     </message>
     <message>
-        <location filename="../../widgets/station_tree.py" line="68" />
+        <location filename="../../widgets/station_tree.py" line="69" />
         <source>Port %1</source>
         <translation>%1 号端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/station_tree.py" line="107" />
+        <location filename="../../widgets/station_tree.py" line="118" />
         <source>offline</source>
         <translation>离线</translation>
+    </message>
+</context>
+<context>
+    <name>TopUpDialog</name>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="114" />
+        <source>Top up — %1</source>
+        <translation>充值 — %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="116" />
+        <source>e.g. 50 or 20.50</source>
+        <translation>如 50 或 20.50</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="118" />
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="118" />
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="119" />
+        <source>Alipay</source>
+        <translation>支付宝</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="119" />
+        <source>Bank transfer</source>
+        <translation>银行转账</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="122" />
+        <source>Payment reference (optional)</source>
+        <translation>支付流水号（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="124" />
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="125" />
+        <location filename="../../widgets/user_dialogs.py" line="161" />
+        <source>Paid by</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="126" />
+        <source>Reference</source>
+        <translation>流水号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="132" />
+        <source>Confirm top-up</source>
+        <translation>确认充值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="133" />
+        <source>Print receipt…</source>
+        <translation>打印收据…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="135" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="159" />
+        <source>Receipt no.</source>
+        <translation>收据号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="159" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="160" />
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="161" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="162" />
+        <source>Balance before</source>
+        <translation>充值前余额</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="163" />
+        <source>Balance after</source>
+        <translation>充值后余额</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="163" />
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="165" />
+        <source>Wallet top-up receipt</source>
+        <translation>钱包充值收据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="177" />
+        <source>(assigned on confirm)</source>
+        <translation>（确认后生成）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="178" />
+        <source>(now)</source>
+        <translation>（当前）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="199" />
+        <source>Posted. New balance %1.</source>
+        <translation>充值成功，新余额 %1。</translation>
     </message>
 </context>
 <context>
@@ -1139,6 +1685,317 @@
         <location filename="../../widgets/trend_view.py" line="226" />
         <source>Export CSV</source>
         <translation>导出CSV</translation>
+    </message>
+</context>
+<context>
+    <name>UserDialog</name>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="41" />
+        <source>Register a user</source>
+        <translation>登记用户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="41" />
+        <source>Edit user</source>
+        <translation>编辑用户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="49" />
+        <source>e-bike</source>
+        <translation>电动自行车</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="49" />
+        <source>e-tricycle</source>
+        <translation>电动三轮车</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="50" />
+        <source>low-speed EV</source>
+        <translation>低速电动车</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="50" />
+        <source>car</source>
+        <translation>电动汽车</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="61" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="61" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="62" />
+        <source>Building</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="62" />
+        <source>Unit</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="63" />
+        <source>Room</source>
+        <translation>房号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="63" />
+        <source>Vehicle</source>
+        <translation>车型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="64" />
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="64" />
+        <source>Card number</source>
+        <translation>卡号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/user_dialogs.py" line="65" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
+    <name>UsersView</name>
+    <message>
+        <location filename="../../widgets/users_view.py" line="56" />
+        <source>Name, phone, card number or room</source>
+        <translation>姓名、电话、卡号或房号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="58" />
+        <source>Building</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="60" />
+        <source>Include deactivated</source>
+        <translation>包括已停用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="61" />
+        <source>Search</source>
+        <translation>查询</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="66" />
+        <source>Register…</source>
+        <translation>登记…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="67" />
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="68" />
+        <location filename="../../widgets/users_view.py" line="153" />
+        <source>Deactivate</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="69" />
+        <source>Top up…</source>
+        <translation>充值…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="70" />
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="75" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="75" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="75" />
+        <source>Address</source>
+        <translation>住址</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="75" />
+        <source>Group</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="75" />
+        <source>Vehicle</source>
+        <translation>车型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="76" />
+        <source>Card</source>
+        <translation>卡号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="76" />
+        <location filename="../../widgets/users_view.py" line="82" />
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="76" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="79" />
+        <source>Select a user.</source>
+        <translation>请选择用户。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="81" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="81" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="81" />
+        <source>Method</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="81" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="82" />
+        <source>Receipt</source>
+        <translation>收据号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="82" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="100" />
+        <source>Top-up</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="100" />
+        <source>Charging</source>
+        <translation>充电中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="100" />
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="101" />
+        <source>Adjustment</source>
+        <translation>调账</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="101" />
+        <source>Transfer</source>
+        <translation>转账</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="102" />
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="102" />
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="102" />
+        <source>Alipay</source>
+        <translation>支付宝</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="103" />
+        <source>Bank transfer</source>
+        <translation>银行转账</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="136" />
+        <source>active</source>
+        <translation>未恢复</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="136" />
+        <source>deactivated</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="143" />
+        <source>%1 users</source>
+        <translation>共 %1 位用户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="153" />
+        <source>Reactivate</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="206" />
+        <source>Import users</source>
+        <translation>导入用户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="207" />
+        <source>Spreadsheets (*.csv *.xlsx)</source>
+        <translation>表格文件 (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="220" />
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="220" />
+        <source>%1 users imported.</source>
+        <translation>已导入 %1 位用户。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="227" />
+        <source>… and %1 more</source>
+        <translation>……另有 %1 条</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="228" />
+        <source>Import refused</source>
+        <translation>导入未完成</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="229" />
+        <source>Nothing was imported: %1 rows have problems. Correct the file and import it again.</source>
+        <translation>未导入任何数据：%1 行有问题。请修改文件后重新导入。</translation>
+    </message>
+</context>
+<context>
+    <name>_Form</name>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="58" />
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
     </message>
 </context>
 </TS>

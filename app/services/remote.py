@@ -1,0 +1,92 @@
+"""Remote operation of piles as services (DESIGN §5 start_port, stop_port, …): role check first, the
+command through the engine, and an audit record of what was asked and what the pile confirmed.
+
+The engine answers on its own thread; the audit write happens on a small worker pool so the engine
+loop never waits for the database.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+from dataclasses import asdict
+from typing import Protocol
+
+from app.domain.permissions import Actor, Permission, require
+from app.engine.commands import (
+    ClearFault,
+    CommandOutcome,
+    PileCommand,
+    ReadConfig,
+    RebootPile,
+    StartPort,
+    StopPort,
+    SyncClock,
+    WriteConfig,
+)
+from app.services import audit
+from app.services.unit import Db, write
+from comm.pile.messages import PileConfig
+
+_PERMISSION: dict[type, Permission] = {
+    StartPort: Permission.CONTROL_PORTS, StopPort: Permission.CONTROL_PORTS, ClearFault: Permission.CONTROL_PORTS,
+    SyncClock: Permission.CONTROL_PORTS, ReadConfig: Permission.MONITOR, RebootPile: Permission.MANAGE_PILES,
+    WriteConfig: Permission.MANAGE_PILES,
+}  # fmt: skip
+_ACTION = {StartPort: "pile.start_port", StopPort: "pile.stop_port", ClearFault: "pile.clear_fault",
+           SyncClock: "pile.sync_clock", RebootPile: "pile.reboot", WriteConfig: "pile.config_written"}
+_pool = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="chargedesk-remote")
+
+
+class CommandEngine(Protocol):
+    def submit(self, cmd: PileCommand) -> concurrent.futures.Future[CommandOutcome]: ...
+
+
+def permission_for(cmd: PileCommand) -> Permission:
+    return _PERMISSION[type(cmd)]
+
+
+def _config_json(cfg: PileConfig | None) -> dict[str, object] | None:
+    return None if cfg is None else json.loads(json.dumps(asdict(cfg), default=str))
+
+
+def submit(actor: Actor, db: Db, engine: CommandEngine, cmd: PileCommand, *,
+           before: PileConfig | None = None) -> concurrent.futures.Future[CommandOutcome]:
+    """Check the role (raises PermissionDenied at once, nothing sent), send, audit the confirmed outcome.
+
+    `before`: for WriteConfig, the configuration the pile reported before the write.
+    """
+    require(actor, permission_for(cmd))
+    result: concurrent.futures.Future[CommandOutcome] = concurrent.futures.Future()
+    sent = engine.submit(cmd)
+
+    def finish(outcome: CommandOutcome) -> None:
+        try:
+            if type(cmd) in _ACTION:
+                _audit(actor, db, cmd, outcome, before)
+        except Exception as exc:  # the pile did it; say so, and that the record is missing
+            outcome = CommandOutcome(outcome.ok, f"{outcome.detail} (audit record not written: {exc})",
+                                     outcome.finished_at, outcome.config, outcome.extra)
+        result.set_result(outcome)
+
+    def done(f: concurrent.futures.Future[CommandOutcome]) -> None:
+        try:
+            outcome = f.result()
+        except Exception as exc:
+            result.set_exception(exc)
+            return
+        _pool.submit(finish, outcome)
+
+    sent.add_done_callback(done)
+    return result
+
+
+def _audit(actor: Actor, db: Db, cmd: PileCommand, outcome: CommandOutcome, before: PileConfig | None) -> None:
+    args = {k: v for k, v in asdict(cmd).items() if k not in ("pile_id", "config", "issued_by")}
+    after: dict[str, object] = {"outcome": "ok" if outcome.ok else "failed", "detail": outcome.detail, **args}
+    if isinstance(cmd, WriteConfig):
+        after["config"] = _config_json(cmd.config)
+        after["revision"] = outcome.extra.get("revision")
+    with write(db, actor, None) as s:
+        audit.append(s, actor, _ACTION[type(cmd)], "pile", cmd.pile_id,
+                     before={"config": _config_json(before)} if before is not None else None, after=after)

@@ -1,0 +1,117 @@
+"""Users, accounts and audit in the window, as the roles that use them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from app.domain.permissions import Actor, Role
+from app.domain.residents import UserDraft
+from app.engine.commands import StartPort
+from app.services import accounts, audit, ledger_queries, users
+from app.services.audit import AuditFilter
+from db.engine import make_engine, session_factory
+from tests.e2e.site import BUS_PILES, Site, build_site
+from widgets.app import make_backend
+from widgets.bridge import EngineBridge
+from widgets.main_window import MainWindow
+from widgets.user_dialogs import TopUpDialog
+
+PW = "test-pass-123"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    db = make_engine(f"sqlite:///{tmp_path / 'people.db'}")
+    s = build_site(db)
+    s.start_engine()
+    try:
+        yield s
+    finally:
+        s.stop_engine()
+        s.sim.close()
+        db.dispose()
+
+
+def staff(site: Site) -> dict[str, Actor]:
+    db = session_factory(site.db)
+    accounts.create_base_account(db, login="boss", display_name="Boss", password=PW)
+    base = accounts.login(db, "boss", PW)
+    for login, role in (("clerk", Role.CARD_ADMIN), ("watch", Role.MONITORING_ADMIN)):
+        accounts.create_account(base, db, login=login, display_name=login, password=PW, roles=[role])
+    return {name: accounts.login(db, name, PW) for name in ("boss", "clerk", "watch")}
+
+
+def window(site: Site, actor: Actor, qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    assert site.engine is not None
+    w = MainWindow(EngineBridge(site.engine), make_backend(site.engine, actor),
+                   QSettings(str(tmp_path / f"{actor.login}.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    return w
+
+
+def tab_titles(w: MainWindow) -> list[str]:
+    return [w.tabs.tabText(i) for i in range(w.tabs.count())]
+
+
+def test_each_role_sees_the_tabs_it_may_use(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    people = staff(site)
+    assert {"Users", "Accounts", "Audit"} <= set(tab_titles(window(site, people["boss"], qtbot, tmp_path)))
+    clerk = window(site, people["clerk"], qtbot, tmp_path)
+    assert "Users" in tab_titles(clerk) and "Accounts" not in tab_titles(clerk) and "Audit" not in tab_titles(clerk)
+    assert clerk.users.buttons["topup"].isVisibleTo(clerk.users)
+    assert not clerk.monitor.pile_view.buttons["start"].isVisibleTo(clerk.monitor.pile_view)
+    watch = window(site, people["watch"], qtbot, tmp_path)
+    assert watch.monitor.pile_view.buttons["start"].isVisibleTo(watch.monitor.pile_view)
+    assert not watch.monitor.pile_view.buttons["config"].isVisibleTo(watch.monitor.pile_view)
+
+
+def test_a_clerk_tops_up_a_wallet_once_even_when_confirm_is_pressed_twice(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    people = staff(site)
+    db = session_factory(site.db)
+    user = users.register_user(people["boss"], db, UserDraft(name="王芳", building="3", unit="2", room="501",
+                                                               vehicle_class="ebike"))
+    w = window(site, people["clerk"], qtbot, tmp_path)
+    qtbot.waitUntil(lambda: any(r.user_id == user.user_id for r in w.users.rows), timeout=5000)
+    dlg = TopUpDialog(db, people["clerk"], user, 0, w)
+    qtbot.addWidget(dlg)
+    dlg.amount.setText("50.5")
+    assert "¥50.50" in dlg.preview.toPlainText() and "(assigned on confirm)" in dlg.preview.toPlainText()
+    dlg._post()
+    dlg._post()  # a double click: the same idempotency key
+    qtbot.waitUntil(lambda: dlg.posting is not None, timeout=5000)
+    qtbot.wait(300)
+    assert ledger_queries.get_wallet(people["clerk"], db, user.user_id).balance_fen == 5050
+    assert dlg.posting is not None and dlg.posting.receipt_no and dlg.posting.receipt_no in dlg.preview.toPlainText()
+    dlg.amount.setText("1.234")  # read-only after posting: the receipt stays what was posted
+    assert dlg.posting.amount_fen == 5050
+
+
+def test_a_refused_remote_command_says_why_and_sends_nothing(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    people = staff(site)
+    w = window(site, people["clerk"], qtbot, tmp_path)
+    code = BUS_PILES[0]
+    before = site.runtime.buses["bus-1"].server.stats.requests
+    w._command(StartPort(site.pile_ids[code], 2, minutes=30))
+    assert "not allowed" in w.monitor.pile_view.status.text()
+    db = session_factory(site.db)
+    assert not audit.query_audit(people["boss"], db, AuditFilter(action="pile."))
+    assert site.runtime.buses["bus-1"].server.stats.requests - before < 10  # only the normal polling
+
+
+def test_the_idle_lock_needs_the_same_accounts_password(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    people = staff(site)
+    w = window(site, people["clerk"], qtbot, tmp_path)
+    w.idle_lock.lock()
+    dlg = w.idle_lock.dialog
+    assert not w.isEnabled() and dlg.login.text() == "clerk" and dlg.login.isReadOnly()
+    dlg.password.setText("wrong-password")
+    dlg._submit()
+    qtbot.waitUntil(lambda: "password" in dlg.error.text().lower() or "密码" in dlg.error.text(), timeout=5000)
+    assert not w.isEnabled()
+    dlg.password.setText(PW)
+    dlg._submit()
+    qtbot.waitUntil(lambda: w.isEnabled(), timeout=5000)
