@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from app.domain.permissions import Actor
 from app.engine.runtime import Engine
+from app.secrets import KeyringSecretStore, database_url
 from app.services import alarms as alarm_service
 from app.services import history as history_service
 from app.services.alarms import AlarmInfo
@@ -26,6 +27,7 @@ from widgets.bridge import EngineBridge
 from widgets.login_dialog import sign_in
 from widgets.look import install_font
 from widgets.main_window import Backend, MainWindow
+from widgets.settings_view import DB_URL_KEY
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -89,9 +91,22 @@ def show_window(engine: Engine, actor: Actor | None) -> tuple[MainWindow, Engine
     return window, bridge
 
 
+def configured_url() -> str:
+    """The database chosen in Settings (its password from the keyring), else the local default."""
+    saved = str(QSettings("ChargeDesk", "ChargeDesk").value(DB_URL_KEY, "") or "")
+    if not saved:
+        return default_url()
+    return database_url(saved, KeyringSecretStore()).render_as_string(hide_password=False)
+
+
 def run_console(db_url: str | None) -> int:
     app = make_app()
-    engine = Engine(db_url or default_url())
+    try:
+        url = db_url or configured_url()
+    except Exception as exc:  # e.g. no keyring on this PC: say so instead of failing silently
+        QMessageBox.critical(None, "ChargeDesk", f"{exc}")
+        return 1
+    engine = Engine(url)
     try:
         engine.start()
     except Exception as exc:

@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.alarms = AlarmsView(load_open=backend.open_alarms, load_history=backend.alarm_history,
                                  acknowledge=backend.ack_alarm,
                                  pile_codes={pid: p.code for pid, (_s, p) in self.piles.items()}, parent=self)
-        self.settings_view = SettingsView(self.settings, backend.db_label, self)
+        self.settings_view = SettingsView(self.settings, backend.db_label, self, actor=backend.actor, db=backend.db)
         self.tabs.addTab(self.map, self.tr("Map"))
         self.tabs.addTab(self.monitor, self.tr("Monitor"))
         self.tabs.addTab(self.alarms, self.tr("Alarms"))

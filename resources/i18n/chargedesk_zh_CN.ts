@@ -1397,22 +1397,97 @@
 <context>
     <name>SettingsView</name>
     <message>
-        <location filename="../../widgets/settings_view.py" line="16" />
+        <location filename="../../widgets/settings_view.py" line="37" />
         <source>Follow the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../widgets/settings_view.py" line="24" />
+        <location filename="../../widgets/settings_view.py" line="45" />
         <source>Language / 语言</source>
         <translation>语言 / Language</translation>
     </message>
     <message>
-        <location filename="../../widgets/settings_view.py" line="25" />
-        <source>Database</source>
-        <translation>数据库</translation>
+        <location filename="../../widgets/settings_view.py" line="46" />
+        <source>Database in use</source>
+        <translation>当前数据库</translation>
     </message>
     <message>
-        <location filename="../../widgets/settings_view.py" line="36" />
+        <location filename="../../widgets/settings_view.py" line="66" />
+        <source>Shared database (several desks)</source>
+        <translation>共享数据库（多台工作站）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="71" />
+        <source>kept in the system keyring</source>
+        <translation>保存在系统密钥环中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="72" />
+        <source>Save (applies at the next start)</source>
+        <translation>保存（下次启动生效）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="76" />
+        <source>Database URL</source>
+        <translation>数据库地址</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="77" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="87" />
+        <source>The local database file will be used from the next start.</source>
+        <translation>下次启动时使用本机数据库文件。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="101" />
+        <source>Saved. The password is in the system keyring, not in any file.</source>
+        <translation>已保存。密码保存在系统密钥环中，不写入任何文件。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="105" />
+        <source>Security</source>
+        <translation>安全</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="108" />
+        <source> min (0 = never)</source>
+        <translation> 分钟（0 = 不锁定）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="113" />
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="114" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="117" />
+        <source>Lock the console after</source>
+        <translation>无操作自动锁定</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="118" />
+        <source>Failed sign-ins before lockout</source>
+        <translation>连续登录失败次数上限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="119" />
+        <source>Lockout lasts</source>
+        <translation>锁定时长</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="140" />
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/settings_view.py" line="61" />
         <source>The console will use %1 from the next start. / 重启后生效。</source>
         <translation>下次启动时使用%1。</translation>
     </message>

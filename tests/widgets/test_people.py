@@ -115,3 +115,22 @@ def test_the_idle_lock_needs_the_same_accounts_password(site: Site, qtbot, tmp_p
     dlg.password.setText(PW)
     dlg._submit()
     qtbot.waitUntil(lambda: w.isEnabled(), timeout=5000)
+
+
+def test_the_database_password_goes_to_the_keyring_never_to_the_settings_file(tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.secrets import MemorySecretStore, database_url
+    from widgets.settings_view import DB_URL_KEY, SettingsView
+
+    ini = tmp_path / "s.ini"
+    settings = QSettings(str(ini), QSettings.Format.IniFormat)
+    store = MemorySecretStore()
+    view = SettingsView(settings, "local", None, secrets=store)  # no actor: only the database part is built here
+    qtbot.addWidget(view)
+    qtbot.addWidget(view._database_box())
+    view.db_url.setText("postgresql+psycopg://desk@10.0.0.2:5432/chargedesk")
+    view.db_password.setText("s3cret-Pa55")
+    view.save_database()
+    settings.sync()
+    assert "s3cret" not in ini.read_text(encoding="utf-8")
+    saved = str(settings.value(DB_URL_KEY))
+    assert "desk@10.0.0.2" in saved and database_url(saved, store).password == "s3cret-Pa55"
