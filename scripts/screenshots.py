@@ -61,7 +61,11 @@ def main() -> int:
                     w.monitor.pile_view.select_port(1)
                     w.monitor._trend_for(w.piles[pile_id][1], 1)
                 pump(app, 4 if i == 0 else 2)
-                name = ["map", "monitor", "alarms", "settings"][i] if i < 4 else f"tab{i}"
+                names = {id(getattr(w, a, None)): a for a in ("map", "monitor", "alarms", "users", "accounts", "audit")}
+                name = names.get(id(w.tabs.widget(i)), "settings")
+                if name == "users":
+                    w.users.table.selectRow(3)
+                    pump(app, 2)
                 w.grab().save(str(out / f"{name}-{lang}.png"))
                 print(out / f"{name}-{lang}.png")
             w.close()

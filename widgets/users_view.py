@@ -99,6 +99,8 @@ class UsersView(QWidget):
         self.balance: dict[uuid.UUID, int] = {}
         self.kinds = {"topup": self.tr("Top-up"), "charge": self.tr("Charging"), "refund": self.tr("Refund"),
                       "adjust": self.tr("Adjustment"), "transfer": self.tr("Transfer")}
+        self.vehicles = {"ebike": self.tr("e-bike"), "trike": self.tr("e-tricycle"), "lsev": self.tr("low-speed EV"),
+                         "car": self.tr("car")}
         self.methods = {"cash": self.tr("Cash"), "wechat": self.tr("WeChat Pay"), "alipay": self.tr("Alipay"),
                         "bank": self.tr("Bank transfer")}
         self.go.clicked.connect(self.refresh)
@@ -131,7 +133,8 @@ class UsersView(QWidget):
         self.rows, self.balance = rows, balance
         self.table.setRowCount(len(rows))
         for i, u in enumerate(rows):
-            cells = [u.name, u.phone, u.address, u.group_name or "", u.vehicle_class or "", u.card_no or "",
+            vehicle = self.vehicles.get(u.vehicle_class or "", u.vehicle_class or "")
+            cells = [u.name, u.phone, u.address, u.group_name or "", vehicle, u.card_no or "",
                      format_money(balance.get(u.user_id, 0)) if self.wallets else "",
                      self.tr("active") if u.active else self.tr("deactivated")]
             for j, text in enumerate(cells):

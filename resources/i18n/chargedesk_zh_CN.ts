@@ -143,7 +143,7 @@
     <message>
         <location filename="../../widgets/admin_views.py" line="144" />
         <source>active</source>
-        <translation>未恢复</translation>
+        <translation>正常</translation>
     </message>
     <message>
         <location filename="../../widgets/admin_views.py" line="144" />
@@ -1874,7 +1874,7 @@
     </message>
     <message>
         <location filename="../../widgets/users_view.py" line="68" />
-        <location filename="../../widgets/users_view.py" line="153" />
+        <location filename="../../widgets/users_view.py" line="156" />
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
@@ -1991,76 +1991,96 @@
     </message>
     <message>
         <location filename="../../widgets/users_view.py" line="102" />
+        <source>e-bike</source>
+        <translation>电动自行车</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="102" />
+        <source>e-tricycle</source>
+        <translation>电动三轮车</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="102" />
+        <source>low-speed EV</source>
+        <translation>低速电动车</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="103" />
+        <source>car</source>
+        <translation>电动汽车</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/users_view.py" line="104" />
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="102" />
+        <location filename="../../widgets/users_view.py" line="104" />
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="102" />
+        <location filename="../../widgets/users_view.py" line="104" />
         <source>Alipay</source>
         <translation>支付宝</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="103" />
+        <location filename="../../widgets/users_view.py" line="105" />
         <source>Bank transfer</source>
         <translation>银行转账</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="136" />
+        <location filename="../../widgets/users_view.py" line="139" />
         <source>active</source>
-        <translation>未恢复</translation>
+        <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="136" />
+        <location filename="../../widgets/users_view.py" line="139" />
         <source>deactivated</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="143" />
+        <location filename="../../widgets/users_view.py" line="146" />
         <source>%1 users</source>
         <translation>共 %1 位用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="153" />
+        <location filename="../../widgets/users_view.py" line="156" />
         <source>Reactivate</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="206" />
+        <location filename="../../widgets/users_view.py" line="209" />
         <source>Import users</source>
         <translation>导入用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="207" />
+        <location filename="../../widgets/users_view.py" line="210" />
         <source>Spreadsheets (*.csv *.xlsx)</source>
         <translation>表格文件 (*.csv *.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="220" />
+        <location filename="../../widgets/users_view.py" line="223" />
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="220" />
+        <location filename="../../widgets/users_view.py" line="223" />
         <source>%1 users imported.</source>
         <translation>已导入 %1 位用户。</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="227" />
+        <location filename="../../widgets/users_view.py" line="230" />
         <source>… and %1 more</source>
         <translation>……另有 %1 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="228" />
+        <location filename="../../widgets/users_view.py" line="231" />
         <source>Import refused</source>
         <translation>导入未完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="229" />
+        <location filename="../../widgets/users_view.py" line="232" />
         <source>Nothing was imported: %1 rows have problems. Correct the file and import it again.</source>
         <translation>未导入任何数据：%1 行有问题。请修改文件后重新导入。</translation>
     </message>
