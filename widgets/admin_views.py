@@ -8,10 +8,7 @@ from datetime import UTC, datetime, timedelta
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -28,30 +25,24 @@ from app.services import accounts, audit
 from app.services.accounts import AccountInfo
 from app.services.audit import AuditEntry, AuditFilter, ChainReport
 from app.services.unit import Db
+from widgets.forms import FormDialog
 from widgets.look import local
 from widgets.messages import chinese_ui, error_text
 from widgets.ops import run_background
 from widgets.users_view import _table
 
 
-class AccountDialog(QDialog):
+class AccountDialog(FormDialog):
     """Create an account, or change an existing one's name and roles."""
 
     def __init__(self, db: Db, actor: Actor, account: AccountInfo | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(self.tr("New account") if account is None else self.tr("Edit account"), parent)
         self.db, self.actor, self.account = db, actor, account
         self.saved: AccountInfo | None = None
-        self.setWindowTitle(self.tr("New account") if account is None else self.tr("Edit account"))
-        self.login = QLineEdit(account.login if account else "", self)
+        self.login = self.field(self.tr("Account"), text=account.login if account else "")
         self.login.setReadOnly(account is not None)
-        self.name = QLineEdit(account.display_name if account else "", self)
-        self.password = QLineEdit(self)
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        form = QFormLayout()
-        form.addRow(self.tr("Account"), self.login)
-        form.addRow(self.tr("Name"), self.name)
-        if account is None:
-            form.addRow(self.tr("Initial password"), self.password)
+        self.name = self.field(self.tr("Name"), text=account.display_name if account else "")
+        self.password = self.field(self.tr("Initial password"), secret=True) if account is None else QLineEdit(self)
         names = {Role.SYSTEM_ADMIN: self.tr("System administrator"),
                  Role.FACILITY_ADMIN: self.tr("Facility & customer administrator"),
                  Role.CARD_ADMIN: self.tr("Card desk clerk"), Role.MONITORING_ADMIN: self.tr("Monitoring staff"),
@@ -60,25 +51,13 @@ class AccountDialog(QDialog):
         for role, label in names.items():
             box = QCheckBox(label, self)
             box.setChecked(bool(account and role in account.roles))
+            self.form.addRow("" if self.roles else self.tr("Roles"), box)
             self.roles[role] = box
-            form.addRow("" if self.roles.keys() - {role} else self.tr("Roles"), box)
-        self.error = QLabel("", self)
-        self.error.setStyleSheet("color:#d9343a")
-        self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
-        self.buttons.accepted.connect(self._save)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(self.buttons)
 
-    def _save(self) -> None:
+    def submit(self) -> None:
         roles = [r for r, box in self.roles.items() if box.isChecked()]
         actor, db, acc = self.actor, self.db, self.account
         login, name, pw = self.login.text(), self.name.text(), self.password.text()
-        self.buttons.setEnabled(False)
 
         def save() -> AccountInfo:
             if acc is None:
@@ -86,15 +65,7 @@ class AccountDialog(QDialog):
             return accounts.edit_account(actor, db, acc.account_id, expected_version=acc.version, display_name=name,
                                          roles=roles)
 
-        run_background(save, self._done, self._fail, parent=self)
-
-    def _done(self, info: AccountInfo) -> None:
-        self.saved = info
-        self.accept()
-
-    def _fail(self, exc: Exception) -> None:
-        self.buttons.setEnabled(True)
-        self.error.setText(error_text(exc))
+        self.run(save, lambda info: setattr(self, "saved", info))
 
 
 class AccountsView(QWidget):

@@ -8,127 +8,75 @@ from PySide6.QtCore import QAbstractNativeEventFilter, QObject, QTimer
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import (
     QApplication,
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.domain.permissions import Actor
 from app.services import accounts
 from app.services.unit import Db
-from widgets.messages import error_text
-from widgets.ops import run_background
+from widgets.forms import FormDialog
 
 
-class _Form(QDialog):
-    def __init__(self, title: str, intro: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.intro = QLabel(intro, self)
-        self.intro.setWordWrap(True)
-        self.form = QFormLayout()
-        self.error = QLabel("", self)
-        self.error.setStyleSheet("color:#d9343a")
-        self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
-        self.buttons.accepted.connect(self._submit)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.intro)
-        lay.addLayout(self.form)
-        lay.addWidget(self.error)
-        lay.addWidget(self.buttons)
-        self.setMinimumWidth(420)
-
-    def _field(self, label: str, *, secret: bool = False, text: str = "") -> QLineEdit:
-        edit = QLineEdit(text, self)
-        if secret:
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.form.addRow(label, edit)
-        return edit
-
-    def _busy(self, on: bool) -> None:
-        self.buttons.setEnabled(not on)
-        if on:
-            self.error.setText(self.tr("Checking…"))
-
-    def _fail(self, exc: Exception) -> None:
-        self._busy(False)
-        self.error.setText(error_text(exc))
-
-    def _submit(self) -> None:
-        raise NotImplementedError
-
-
-class LoginDialog(_Form):
+class LoginDialog(FormDialog):
     """Sign in; `actor` holds the result. Wrong passwords count towards the lockout (service-side)."""
 
     def __init__(self, db: Db, *, login: str = "", locked_to: str | None = None, parent: QWidget | None = None) -> None:
         title = self.tr("ChargeDesk — sign in") if locked_to is None else self.tr("ChargeDesk — locked")
         intro = (self.tr("Sign in with your ChargeDesk account.") if locked_to is None else
                  self.tr("The console was locked after a time without use. Enter your password to continue."))
-        super().__init__(title, intro, parent)
+        super().__init__(title, parent, intro=intro, ok=QDialogButtonBox.StandardButton.Ok)
         self.db = db
         self.actor: Actor | None = None
-        self.login = self._field(self.tr("Account"), text=locked_to or login)
+        self.login = self.field(self.tr("Account"), text=locked_to or login)
         self.login.setReadOnly(locked_to is not None)
-        self.password = self._field(self.tr("Password"), secret=True)
+        self.password = self.field(self.tr("Password"), secret=True)
         (self.password if (locked_to or login) else self.login).setFocus()
 
-    def _submit(self) -> None:
+    def submit(self) -> None:
         name, pw = self.login.text(), self.password.text()
-        self._busy(True)
-        run_background(lambda: accounts.login(self.db, name, pw), self._ok, self._fail, parent=self)
-
-    def _ok(self, actor: Actor) -> None:
-        self.actor = actor
-        self.accept()
+        self.run(lambda: accounts.login(self.db, name, pw), lambda actor: setattr(self, "actor", actor),
+                 busy_text=self.tr("Checking…"))
 
 
-class FirstRunDialog(_Form):
+class FirstRunDialog(FormDialog):
     """The very first start: create the operator's base account (it holds every permission)."""
 
     def __init__(self, db: Db, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("ChargeDesk — first start"),
-                         self.tr("No account exists yet. Create the operator's base account: it can do everything "
-                                 "and creates the other accounts with their roles."), parent)
+        super().__init__(self.tr("ChargeDesk — first start"), parent, ok=QDialogButtonBox.StandardButton.Ok,
+                         intro=self.tr("No account exists yet. Create the operator's base account: it can do "
+                                       "everything and creates the other accounts with their roles."))
         self.db = db
-        self.login = self._field(self.tr("Account"), text="admin")
-        self.name = self._field(self.tr("Name"))
-        self.password = self._field(self.tr("Password"), secret=True)
-        self.again = self._field(self.tr("Password again"), secret=True)
+        self.login = self.field(self.tr("Account"), text="admin")
+        self.name = self.field(self.tr("Name"))
+        self.password = self.field(self.tr("Password"), secret=True)
+        self.again = self.field(self.tr("Password again"), secret=True)
 
-    def _submit(self) -> None:
+    def submit(self) -> None:
         if self.password.text() != self.again.text():
             self.error.setText(self.tr("The two passwords differ."))
             return
         login, name, pw = self.login.text(), self.name.text() or self.login.text(), self.password.text()
-        self._busy(True)
-        run_background(lambda: accounts.create_base_account(self.db, login=login, display_name=name, password=pw),
-                       lambda _info: self.accept(), self._fail, parent=self)
+        self.run(lambda: accounts.create_base_account(self.db, login=login, display_name=name, password=pw),
+                 lambda _info: None, busy_text=self.tr("Checking…"))
 
 
-class ChangePasswordDialog(_Form):
+class ChangePasswordDialog(FormDialog):
     def __init__(self, db: Db, actor: Actor, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Change password"), self.tr("Account %1").replace("%1", actor.login), parent)
+        super().__init__(self.tr("Change password"), parent, ok=QDialogButtonBox.StandardButton.Ok,
+                         intro=self.tr("Account %1").replace("%1", actor.login))
         self.db, self.actor = db, actor
-        self.old = self._field(self.tr("Current password"), secret=True)
-        self.new = self._field(self.tr("New password"), secret=True)
-        self.again = self._field(self.tr("New password again"), secret=True)
+        self.old = self.field(self.tr("Current password"), secret=True)
+        self.new = self.field(self.tr("New password"), secret=True)
+        self.again = self.field(self.tr("New password again"), secret=True)
 
-    def _submit(self) -> None:
+    def submit(self) -> None:
         if self.new.text() != self.again.text():
             self.error.setText(self.tr("The two passwords differ."))
             return
         old, new = self.old.text(), self.new.text()
-        self._busy(True)
-        run_background(lambda: accounts.change_password(self.actor, self.db, old_password=old, new_password=new),
-                       lambda _r: self.accept(), self._fail, parent=self)
+        self.run(lambda: accounts.change_password(self.actor, self.db, old_password=old, new_password=new),
+                 lambda _r: None, busy_text=self.tr("Checking…"))
 
 
 def sign_in(db: Db, parent: QWidget | None = None) -> Actor | None:

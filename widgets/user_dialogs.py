@@ -27,18 +27,18 @@ from app.services import users, wallets
 from app.services.unit import Db
 from app.services.users import GroupInfo, UserInfo
 from app.services.wallets import Posting
+from widgets.forms import FormDialog
 from widgets.look import local
 from widgets.messages import error_text
 from widgets.ops import run_background
 
 
-class UserDialog(QDialog):
+class UserDialog(FormDialog):
     def __init__(self, db: Db, actor: Actor, user: UserInfo | None, groups: list[GroupInfo],
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(self.tr("Register a user") if user is None else self.tr("Edit user"), parent)
         self.db, self.actor, self.user = db, actor, user
         self.saved: UserInfo | None = None
-        self.setWindowTitle(self.tr("Register a user") if user is None else self.tr("Edit user"))
         u = user
         self.name = QLineEdit(u.name if u else "", self)
         self.phone = QLineEdit(u.phone if u else "", self)
@@ -57,24 +57,12 @@ class UserDialog(QDialog):
         self.group.setCurrentIndex(max(0, self.group.findData(u.group_code if u and u.group_code else "")))
         self.card = QLineEdit(u.card_no or "" if u else "", self)
         self.note = QLineEdit(u.note if u else "", self)
-        form = QFormLayout()
         for label, w in ((self.tr("Name"), self.name), (self.tr("Phone"), self.phone),
                          (self.tr("Building"), self.building), (self.tr("Unit"), self.unit),
                          (self.tr("Room"), self.room), (self.tr("Vehicle"), self.vehicle),
                          (self.tr("Group"), self.group), (self.tr("Card number"), self.card),
                          (self.tr("Note"), self.note)):
-            form.addRow(label, w)
-        self.error = QLabel("", self)
-        self.error.setStyleSheet("color:#d9343a")
-        self.error.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                                        self)
-        self.buttons.accepted.connect(self._save)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(self.buttons)
+            self.form.addRow(label, w)
 
     def draft(self) -> UserDraft:
         return UserDraft(name=self.name.text(), phone=self.phone.text(), building=self.building.text(),
@@ -82,24 +70,15 @@ class UserDialog(QDialog):
                          group=self.group.currentData() or None, card_no=self.card.text() or None,
                          note=self.note.text())
 
-    def _save(self) -> None:
+    def submit(self) -> None:
         draft, actor, db, user = self.draft(), self.actor, self.db, self.user
-        self.buttons.setEnabled(False)
 
         def save() -> UserInfo:
             if user is None:
                 return users.register_user(actor, db, draft)
             return users.edit_user(actor, db, user.user_id, draft, expected_version=user.version)
 
-        run_background(save, self._done, self._fail, parent=self)
-
-    def _done(self, info: UserInfo) -> None:
-        self.saved = info
-        self.accept()
-
-    def _fail(self, exc: Exception) -> None:
-        self.buttons.setEnabled(True)
-        self.error.setText(error_text(exc))
+        self.run(save, lambda info: setattr(self, "saved", info))
 
 
 class TopUpDialog(QDialog):

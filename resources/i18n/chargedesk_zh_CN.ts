@@ -3,57 +3,57 @@
 <context>
     <name>AccountDialog</name>
     <message>
-        <location filename="../../widgets/admin_views.py" line="44" />
+        <location filename="../../widgets/admin_views.py" line="39" />
         <source>New account</source>
         <translation>新建账号</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="44" />
+        <location filename="../../widgets/admin_views.py" line="39" />
         <source>Edit account</source>
         <translation>编辑账号</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="51" />
+        <location filename="../../widgets/admin_views.py" line="42" />
         <source>Account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="52" />
+        <location filename="../../widgets/admin_views.py" line="44" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="54" />
+        <location filename="../../widgets/admin_views.py" line="45" />
         <source>Initial password</source>
         <translation>初始密码</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="55" />
+        <location filename="../../widgets/admin_views.py" line="46" />
         <source>System administrator</source>
         <translation>系统管理员</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="56" />
+        <location filename="../../widgets/admin_views.py" line="47" />
         <source>Facility &amp; customer administrator</source>
         <translation>设施及客户管理员</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="57" />
+        <location filename="../../widgets/admin_views.py" line="48" />
         <source>Card desk clerk</source>
         <translation>发卡管理员</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="57" />
+        <location filename="../../widgets/admin_views.py" line="48" />
         <source>Monitoring staff</source>
         <translation>监控管理员</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="58" />
+        <location filename="../../widgets/admin_views.py" line="49" />
         <source>Finance</source>
         <translation>财务管理员</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="64" />
+        <location filename="../../widgets/admin_views.py" line="54" />
         <source>Roles</source>
         <translation>角色</translation>
     </message>
@@ -61,107 +61,107 @@
 <context>
     <name>AccountsView</name>
     <message>
-        <location filename="../../widgets/admin_views.py" line="104" />
+        <location filename="../../widgets/admin_views.py" line="75" />
         <source>Account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="104" />
+        <location filename="../../widgets/admin_views.py" line="75" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="104" />
+        <location filename="../../widgets/admin_views.py" line="75" />
         <source>Roles</source>
         <translation>角色</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="104" />
+        <location filename="../../widgets/admin_views.py" line="75" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="105" />
+        <location filename="../../widgets/admin_views.py" line="76" />
         <source>Last sign-in</source>
         <translation>最近登录</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="108" />
+        <location filename="../../widgets/admin_views.py" line="79" />
         <source>New account…</source>
         <translation>新建账号…</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="108" />
+        <location filename="../../widgets/admin_views.py" line="79" />
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="109" />
+        <location filename="../../widgets/admin_views.py" line="80" />
         <source>Disable</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="109" />
+        <location filename="../../widgets/admin_views.py" line="80" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="110" />
+        <location filename="../../widgets/admin_views.py" line="81" />
         <source>Reset password…</source>
         <translation>重置密码…</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="121" />
+        <location filename="../../widgets/admin_views.py" line="92" />
         <source>system</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="121" />
+        <location filename="../../widgets/admin_views.py" line="92" />
         <source>facility</source>
         <translation>设施</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="122" />
+        <location filename="../../widgets/admin_views.py" line="93" />
         <source>card desk</source>
         <translation>发卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="122" />
+        <location filename="../../widgets/admin_views.py" line="93" />
         <source>monitoring</source>
         <translation>监控</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="123" />
+        <location filename="../../widgets/admin_views.py" line="94" />
         <source>finance</source>
         <translation>财务</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="142" />
+        <location filename="../../widgets/admin_views.py" line="113" />
         <source>base account (everything)</source>
         <translation>基础账号（全部权限）</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="144" />
+        <location filename="../../widgets/admin_views.py" line="115" />
         <source>active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="144" />
+        <location filename="../../widgets/admin_views.py" line="115" />
         <source>disabled</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="146" />
+        <location filename="../../widgets/admin_views.py" line="117" />
         <source>locked until %1</source>
         <translation>锁定至 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="180" />
+        <location filename="../../widgets/admin_views.py" line="151" />
         <source>New password for %1:</source>
         <translation>%1 的新密码：</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="181" />
+        <location filename="../../widgets/admin_views.py" line="152" />
         <source>Reset password</source>
         <translation>重置密码</translation>
     </message>
@@ -377,113 +377,113 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../widgets/admin_views.py" line="192" />
+        <location filename="../../widgets/admin_views.py" line="163" />
         <source>Last 24 hours</source>
         <translation>最近24小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="192" />
+        <location filename="../../widgets/admin_views.py" line="163" />
         <source>Last 7 days</source>
         <translation>最近7天</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="193" />
+        <location filename="../../widgets/admin_views.py" line="164" />
         <source>Last 30 days</source>
         <translation>最近30天</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="193" />
+        <location filename="../../widgets/admin_views.py" line="164" />
         <source>Last year</source>
         <translation>最近一年</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="196" />
-        <location filename="../../widgets/admin_views.py" line="207" />
+        <location filename="../../widgets/admin_views.py" line="167" />
+        <location filename="../../widgets/admin_views.py" line="178" />
         <source>Account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="198" />
+        <location filename="../../widgets/admin_views.py" line="169" />
         <source>Action, e.g. wallet.</source>
         <translation>操作，如 wallet.</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="200" />
+        <location filename="../../widgets/admin_views.py" line="171" />
         <source>Object id</source>
         <translation>对象编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="201" />
+        <location filename="../../widgets/admin_views.py" line="172" />
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="202" />
+        <location filename="../../widgets/admin_views.py" line="173" />
         <source>Export CSV…</source>
         <translation>导出CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="203" />
+        <location filename="../../widgets/admin_views.py" line="174" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="207" />
+        <location filename="../../widgets/admin_views.py" line="178" />
         <source>#</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="207" />
+        <location filename="../../widgets/admin_views.py" line="178" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="207" />
+        <location filename="../../widgets/admin_views.py" line="178" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="208" />
+        <location filename="../../widgets/admin_views.py" line="179" />
         <source>Object</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="208" />
+        <location filename="../../widgets/admin_views.py" line="179" />
         <source>Before</source>
         <translation>修改前</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="208" />
+        <location filename="../../widgets/admin_views.py" line="179" />
         <source>After</source>
         <translation>修改后</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="238" />
+        <location filename="../../widgets/admin_views.py" line="209" />
         <source>%1 records</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="244" />
+        <location filename="../../widgets/admin_views.py" line="215" />
         <source>Export audit trail</source>
         <translation>导出审计记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="258" />
+        <location filename="../../widgets/admin_views.py" line="229" />
         <source>%1 records exported.</source>
         <translation>已导出 %1 条记录。</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="268" />
+        <location filename="../../widgets/admin_views.py" line="239" />
         <source>The audit chain is intact: %1 records.</source>
         <translation>审计链完整：共 %1 条。</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="272" />
+        <location filename="../../widgets/admin_views.py" line="243" />
         <source>Audit chain broken</source>
         <translation>审计链被破坏</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="273" />
+        <location filename="../../widgets/admin_views.py" line="244" />
         <source>The audit chain is BROKEN: %1 problems.</source>
         <translation>审计链被破坏：%1 处问题。</translation>
     </message>
@@ -491,34 +491,39 @@
 <context>
     <name>ChangePasswordDialog</name>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="118" />
+        <location filename="../../widgets/login_dialog.py" line="66" />
         <source>Change password</source>
         <translation>修改密码</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="118" />
+        <location filename="../../widgets/login_dialog.py" line="67" />
         <source>Account %1</source>
         <translation>账号 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="120" />
+        <location filename="../../widgets/login_dialog.py" line="69" />
         <source>Current password</source>
         <translation>当前密码</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="121" />
+        <location filename="../../widgets/login_dialog.py" line="70" />
         <source>New password</source>
         <translation>新密码</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="122" />
+        <location filename="../../widgets/login_dialog.py" line="71" />
         <source>New password again</source>
         <translation>再次输入新密码</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="126" />
+        <location filename="../../widgets/login_dialog.py" line="75" />
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="79" />
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
     </message>
 </context>
 <context>
@@ -682,39 +687,44 @@
 <context>
     <name>FirstRunDialog</name>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="97" />
+        <location filename="../../widgets/login_dialog.py" line="46" />
         <source>ChargeDesk — first start</source>
         <translation>ChargeDesk — 首次启动</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="98" />
+        <location filename="../../widgets/login_dialog.py" line="47" />
         <source>No account exists yet. Create the operator's base account: it can do everything and creates the other accounts with their roles.</source>
         <translation>尚无任何账号。请创建运营商基础账号：它拥有全部权限，并可为其他人员创建账号和分配角色。</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="101" />
+        <location filename="../../widgets/login_dialog.py" line="50" />
         <source>Account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="102" />
+        <location filename="../../widgets/login_dialog.py" line="51" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="103" />
+        <location filename="../../widgets/login_dialog.py" line="52" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="104" />
+        <location filename="../../widgets/login_dialog.py" line="53" />
         <source>Password again</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="108" />
+        <location filename="../../widgets/login_dialog.py" line="57" />
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="61" />
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
     </message>
 </context>
 <context>
@@ -728,34 +738,39 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="72" />
+        <location filename="../../widgets/login_dialog.py" line="25" />
         <source>ChargeDesk — sign in</source>
         <translation>ChargeDesk — 登录</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="72" />
+        <location filename="../../widgets/login_dialog.py" line="25" />
         <source>ChargeDesk — locked</source>
         <translation>ChargeDesk — 已锁定</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="73" />
+        <location filename="../../widgets/login_dialog.py" line="26" />
         <source>Sign in with your ChargeDesk account.</source>
         <translation>请使用您的 ChargeDesk 账号登录。</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="74" />
+        <location filename="../../widgets/login_dialog.py" line="27" />
         <source>The console was locked after a time without use. Enter your password to continue.</source>
         <translation>长时间未操作，控制台已锁定。请输入密码继续。</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="78" />
+        <location filename="../../widgets/login_dialog.py" line="31" />
         <source>Account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../widgets/login_dialog.py" line="80" />
+        <location filename="../../widgets/login_dialog.py" line="33" />
         <source>Password</source>
         <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/login_dialog.py" line="39" />
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
     </message>
 </context>
 <context>
@@ -1541,123 +1556,123 @@
 <context>
     <name>TopUpDialog</name>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="114" />
+        <location filename="../../widgets/user_dialogs.py" line="93" />
         <source>Top up — %1</source>
         <translation>充值 — %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="116" />
+        <location filename="../../widgets/user_dialogs.py" line="95" />
         <source>e.g. 50 or 20.50</source>
         <translation>如 50 或 20.50</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="118" />
+        <location filename="../../widgets/user_dialogs.py" line="97" />
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="118" />
+        <location filename="../../widgets/user_dialogs.py" line="97" />
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="119" />
+        <location filename="../../widgets/user_dialogs.py" line="98" />
         <source>Alipay</source>
         <translation>支付宝</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="119" />
+        <location filename="../../widgets/user_dialogs.py" line="98" />
         <source>Bank transfer</source>
         <translation>银行转账</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="122" />
+        <location filename="../../widgets/user_dialogs.py" line="101" />
         <source>Payment reference (optional)</source>
         <translation>支付流水号（可选）</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="124" />
+        <location filename="../../widgets/user_dialogs.py" line="103" />
         <source>Amount (yuan)</source>
         <translation>金额（元）</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="125" />
-        <location filename="../../widgets/user_dialogs.py" line="161" />
+        <location filename="../../widgets/user_dialogs.py" line="104" />
+        <location filename="../../widgets/user_dialogs.py" line="140" />
         <source>Paid by</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="126" />
+        <location filename="../../widgets/user_dialogs.py" line="105" />
         <source>Reference</source>
         <translation>流水号</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="132" />
+        <location filename="../../widgets/user_dialogs.py" line="111" />
         <source>Confirm top-up</source>
         <translation>确认充值</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="133" />
+        <location filename="../../widgets/user_dialogs.py" line="112" />
         <source>Print receipt…</source>
         <translation>打印收据…</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="135" />
+        <location filename="../../widgets/user_dialogs.py" line="114" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="159" />
+        <location filename="../../widgets/user_dialogs.py" line="138" />
         <source>Receipt no.</source>
         <translation>收据号</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="159" />
+        <location filename="../../widgets/user_dialogs.py" line="138" />
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="160" />
+        <location filename="../../widgets/user_dialogs.py" line="139" />
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="161" />
+        <location filename="../../widgets/user_dialogs.py" line="140" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="162" />
+        <location filename="../../widgets/user_dialogs.py" line="141" />
         <source>Balance before</source>
         <translation>充值前余额</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="163" />
+        <location filename="../../widgets/user_dialogs.py" line="142" />
         <source>Balance after</source>
         <translation>充值后余额</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="163" />
+        <location filename="../../widgets/user_dialogs.py" line="142" />
         <source>Operator</source>
         <translation>操作员</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="165" />
+        <location filename="../../widgets/user_dialogs.py" line="144" />
         <source>Wallet top-up receipt</source>
         <translation>钱包充值收据</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="177" />
+        <location filename="../../widgets/user_dialogs.py" line="156" />
         <source>(assigned on confirm)</source>
         <translation>（确认后生成）</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="178" />
+        <location filename="../../widgets/user_dialogs.py" line="157" />
         <source>(now)</source>
         <translation>（当前）</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="199" />
+        <location filename="../../widgets/user_dialogs.py" line="178" />
         <source>Posted. New balance %1.</source>
         <translation>充值成功，新余额 %1。</translation>
     </message>
@@ -1765,12 +1780,12 @@
 <context>
     <name>UserDialog</name>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="41" />
+        <location filename="../../widgets/user_dialogs.py" line="39" />
         <source>Register a user</source>
         <translation>登记用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="41" />
+        <location filename="../../widgets/user_dialogs.py" line="39" />
         <source>Edit user</source>
         <translation>编辑用户</translation>
     </message>
@@ -1795,47 +1810,47 @@
         <translation>电动汽车</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="61" />
+        <location filename="../../widgets/user_dialogs.py" line="60" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="61" />
+        <location filename="../../widgets/user_dialogs.py" line="60" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="62" />
+        <location filename="../../widgets/user_dialogs.py" line="61" />
         <source>Building</source>
         <translation>楼栋</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="62" />
+        <location filename="../../widgets/user_dialogs.py" line="61" />
         <source>Unit</source>
         <translation>单元</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="63" />
+        <location filename="../../widgets/user_dialogs.py" line="62" />
         <source>Room</source>
         <translation>房号</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="63" />
+        <location filename="../../widgets/user_dialogs.py" line="62" />
         <source>Vehicle</source>
         <translation>车型</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="64" />
+        <location filename="../../widgets/user_dialogs.py" line="63" />
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="64" />
+        <location filename="../../widgets/user_dialogs.py" line="63" />
         <source>Card number</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../widgets/user_dialogs.py" line="65" />
+        <location filename="../../widgets/user_dialogs.py" line="64" />
         <source>Note</source>
         <translation>备注</translation>
     </message>
@@ -2083,14 +2098,6 @@
         <location filename="../../widgets/users_view.py" line="232" />
         <source>Nothing was imported: %1 rows have problems. Correct the file and import it again.</source>
         <translation>未导入任何数据：%1 行有问题。请修改文件后重新导入。</translation>
-    </message>
-</context>
-<context>
-    <name>_Form</name>
-    <message>
-        <location filename="../../widgets/login_dialog.py" line="58" />
-        <source>Checking…</source>
-        <translation>正在验证…</translation>
     </message>
 </context>
 </TS>

@@ -10,7 +10,28 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import QCoreApplication, Qt
+
+from db.engine import make_engine
+from tests.e2e.site import Site, build_site
 
 # QtWebEngine needs shared OpenGL contexts, set before pytest-qt creates the QApplication.
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[Site]:
+    """A small simulated site (pty bus + TCP piles) on a fresh SQLite database, with its engine running."""
+    db = make_engine(f"sqlite:///{tmp_path / 'console.db'}")
+    s = build_site(db)
+    s.start_engine()
+    try:
+        yield s
+    finally:
+        s.stop_engine()
+        s.sim.close()
+        db.dispose()

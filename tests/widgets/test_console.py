@@ -11,25 +11,11 @@ from PySide6.QtCore import QSettings
 
 from app.engine.commands import StartPort, SyncClock
 from comm.pile.messages import PortState
-from db.engine import make_engine
-from tests.e2e.site import BUS_PILES, Site, build_site, ebike
+from tests.e2e.site import BUS_PILES, Site, ebike
 from widgets.app import make_backend
 from widgets.bridge import EngineBridge
 from widgets.main_window import MainWindow
 from widgets.models.port_table_model import COL_STATE, PortTableModel
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    db = make_engine(f"sqlite:///{tmp_path / 'console.db'}")
-    s = build_site(db)
-    s.start_engine()
-    try:
-        yield s
-    finally:
-        s.stop_engine()
-        s.sim.close()
-        db.dispose()
 
 
 @pytest.fixture

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QSettings
 
 from app.domain.permissions import Actor, Role
@@ -13,27 +11,14 @@ from app.domain.residents import UserDraft
 from app.engine.commands import StartPort
 from app.services import accounts, audit, ledger_queries, users
 from app.services.audit import AuditFilter
-from db.engine import make_engine, session_factory
-from tests.e2e.site import BUS_PILES, Site, build_site
+from db.engine import session_factory
+from tests.e2e.site import BUS_PILES, Site
 from widgets.app import make_backend
 from widgets.bridge import EngineBridge
 from widgets.main_window import MainWindow
 from widgets.user_dialogs import TopUpDialog
 
 PW = "test-pass-123"
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[Site]:
-    db = make_engine(f"sqlite:///{tmp_path / 'people.db'}")
-    s = build_site(db)
-    s.start_engine()
-    try:
-        yield s
-    finally:
-        s.stop_engine()
-        s.sim.close()
-        db.dispose()
 
 
 def staff(site: Site) -> dict[str, Actor]:
@@ -109,11 +94,11 @@ def test_the_idle_lock_needs_the_same_accounts_password(site: Site, qtbot, tmp_p
     dlg = w.idle_lock.dialog
     assert not w.isEnabled() and dlg.login.text() == "clerk" and dlg.login.isReadOnly()
     dlg.password.setText("wrong-password")
-    dlg._submit()
+    dlg.submit()
     qtbot.waitUntil(lambda: "password" in dlg.error.text().lower() or "密码" in dlg.error.text(), timeout=5000)
     assert not w.isEnabled()
     dlg.password.setText(PW)
-    dlg._submit()
+    dlg.submit()
     qtbot.waitUntil(lambda: w.isEnabled(), timeout=5000)
 
 
