@@ -41,6 +41,8 @@ def test_issued_card_reads_back_with_its_layout() -> None:
         100001, USER, 5000, 0, True, None)
     assert st.directory.issuer_name == "许昌智慧充"  # 16 bytes of UTF-8, whole characters
     assert decode_access(bytes(card.blocks[11][6:9])) == L.SECTOR_CONDS[2]
+    assert [bytes(card.blocks[s * 4 + 3][6:9]).hex() for s in range(6)] == [
+        "796788", "787788", "48778b", "787788", "787788", "ff0780"]  # as in docs/card-layout.md
     keys = CardKeys(UID, MASTER)
     assert keys.key(2, "A") != keys.key(2, "B") != CardKeys(bytes.fromhex("0A0B0C0E"), MASTER).key(2, "B")
 
