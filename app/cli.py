@@ -69,6 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     cur = db_sub.add_parser("current", help="show the schema revision")
     _db_args(cur)
 
+    acc = sub.add_parser("account", help="staff accounts")
+    acc_sub = acc.add_subparsers(dest="account_command", required=True)
+    add = acc_sub.add_parser("add", help="add an account (the base account on an empty database)")
+    _db_args(add)
+    add.add_argument("login")
+    add.add_argument("--name", default="", help="display name")
+    add.add_argument("--role", action="append", default=[], choices=[
+        "system_admin", "facility_admin", "card_admin", "monitoring_admin", "finance_admin"])
+    _db_args(acc_sub.add_parser("list", help="list accounts (asks for an administrator's password)"))
+
     aud = sub.add_parser("audit", help="audit trail")
     aud_sub = aud.add_subparsers(dest="audit_command", required=True)
     _db_args(aud_sub.add_parser("verify", help="verify the hash chain; names edited, deleted or inserted records"))
@@ -101,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_engine(args.db or default_url(), summary_s=args.summary)
         if args.command == "db":
             return _db(args)
+        if args.command == "account":
+            from app.account_cli import run_account_cli
+
+            return run_account_cli(args)
         if args.command == "audit":
             from app.audit_cli import run_audit_cli
 
