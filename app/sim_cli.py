@@ -15,9 +15,11 @@ from pathlib import Path
 
 import platformdirs
 
+from app.services.provision_devices import MeterPlan
 from app.services.provisioning import BusPlan, PilePlan, StationPlan, provision
 from app.services.siteplan import default_site_plan_dir, ensure_site_plans
 from comm.sim.config import SimConfig, load_config
+from comm.sim.meter_site import plan_meters
 from comm.sim.site import SimulatedSite, SiteEndpoints, send_control
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade
@@ -33,8 +35,17 @@ def station_plans(config: SimConfig, endpoints: SiteEndpoints) -> list[StationPl
                           pos_x=p.x, pos_y=p.y) for b in st.buses for p in b.piles]
         piles += [PilePlan(p.code, f"{st.name} {p.code[-3:]}", p.ports, host=endpoints.tcp[p.code][0],
                            tcp_port=endpoints.tcp[p.code][1], pos_x=p.x, pos_y=p.y) for p in st.tcp_piles]
+        meters: list[MeterPlan] = []
+        for mb in (b for b in plan_meters(config) if f"{b.station}/{b.name}" in endpoints.meter_buses):
+            if mb.station != st.code:
+                continue
+            buses += (BusPlan(mb.name, endpoints.meter_buses[f"{st.code}/{mb.name}"], baudrate=mb.baudrate,
+                              parity=mb.parity, timeout_ms=500),)
+            meters += [MeterPlan(m.code, f"{st.name} {m.code[-2:]}", m.kind, m.protocol, m.model, mb.name, m.address,
+                                 pile=m.pile, multiplier=m.multiplier) for m in mb.meters]
         plans.append(StationPlan(st.code, st.name, st.charging_limit_w, address=st.address, lat=st.lat, lon=st.lon,
-                                 site_plan_w=st.plan_w, site_plan_h=st.plan_h, buses=buses, piles=tuple(piles)))
+                                 site_plan_w=st.plan_w, site_plan_h=st.plan_h, buses=buses, piles=tuple(piles),
+                                 meters=tuple(meters)))
     return plans
 
 
@@ -48,7 +59,8 @@ def provision_site(db_url: str, config: SimConfig, endpoints: SiteEndpoints) -> 
         ensure_site_plans(session_factory(engine), default_site_plan_dir())
     finally:
         engine.dispose()
-    return f"{r.stations} new stations, {r.piles} new piles, {r.ports} new ports; {len(r.updated)} addresses updated"
+    return (f"{r.stations} new stations, {r.piles} new piles, {r.ports} new ports; {len(r.updated)} addresses updated"
+            + (f"; {r.meters} new meters" if r.meters else ""))
 
 
 def default_run_dir() -> Path:

@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from comm.meters.messages import MeterReading
 from comm.pile.messages import PileIdentity, PileStatus, PortLive
 
 
@@ -152,7 +153,47 @@ class DatabaseHealth:
     ts: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class MeterUpdate:
+    """Newest reading of a meter (coalesced per meter); `reading` None while it is offline."""
+
+    meter_id: uuid.UUID
+    station_id: uuid.UUID
+    kind: str  # "transformer" | "pile"
+    online: bool
+    reading: MeterReading | None
+    ts: datetime
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StationLoad:
+    """A station's live load (coalesced per station), W. `spare_w` = limit − other load: what charging
+    may draw (MISSION M9.1); the three metered values are None while the transformer meter is silent."""
+
+    station_id: uuid.UUID
+    limit_w: int
+    charging_w: int
+    transformer_w: int | None
+    other_w: int | None
+    spare_w: int | None
+    meter_at: datetime | None  # when the transformer reading used here was taken
+    ts: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChargePointSeen:
+    """An OCPP charge point connected, booted or was refused (held for approval, wrong password …)."""
+
+    identity: str
+    pile_id: uuid.UUID | None
+    status: str  # "connected" | "accepted" | "pending" | "rejected" | "auth_failed" | "disconnected"
+    detail: str
+    ts: datetime
+
+
 Event = (
     PortUpdate | PileUpdate | PileOnline | PileOffline | PileRebooted | AlarmRaised | AlarmCleared
     | SessionStarted | SessionEnded | PileEventLogged | RecordsStored | LineHealth | DatabaseHealth
+    | MeterUpdate | StationLoad | ChargePointSeen
 )

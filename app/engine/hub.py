@@ -19,11 +19,14 @@ from app.engine.events import (
     AlarmCleared,
     AlarmKey,
     AlarmRaised,
+    ChargePointSeen,
     DatabaseHealth,
     Event,
     LineHealth,
+    MeterUpdate,
     PileUpdate,
     PortUpdate,
+    StationLoad,
 )
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,9 @@ class Snapshot:
     lines: dict[str, LineHealth] = field(default_factory=dict)
     alarms: dict[AlarmKey, AlarmRaised] = field(default_factory=dict)
     database: DatabaseHealth | None = None
+    meters: dict[uuid.UUID, MeterUpdate] = field(default_factory=dict)
+    loads: dict[uuid.UUID, StationLoad] = field(default_factory=dict)  # by station id
+    charge_points: dict[str, ChargePointSeen] = field(default_factory=dict)  # by OCPP identity
 
 
 class EventHub:
@@ -77,6 +83,10 @@ class EventHub:
                     self._coalesced[("line", ev.line)] = ev
                 elif isinstance(ev, DatabaseHealth):
                     self._coalesced[("db", None)] = ev
+                elif isinstance(ev, MeterUpdate):
+                    self._coalesced[("meter", ev.meter_id)] = ev
+                elif isinstance(ev, StationLoad):
+                    self._coalesced[("load", ev.station_id)] = ev
                 else:
                     self._ordered.append(ev)
         self._dirty.set()
@@ -95,12 +105,19 @@ class EventHub:
             latest.alarms.pop(ev.key, None)
         elif isinstance(ev, DatabaseHealth):
             latest.database = ev
+        elif isinstance(ev, MeterUpdate):
+            latest.meters[ev.meter_id] = ev
+        elif isinstance(ev, StationLoad):
+            latest.loads[ev.station_id] = ev
+        elif isinstance(ev, ChargePointSeen):
+            latest.charge_points[ev.identity] = ev
 
     def snapshot(self) -> Snapshot:
         """Any thread."""
         with self._lock:
             s = self._latest
-            return Snapshot(dict(s.ports), dict(s.piles), dict(s.lines), dict(s.alarms), s.database)
+            return Snapshot(dict(s.ports), dict(s.piles), dict(s.lines), dict(s.alarms), s.database,
+                            meters=dict(s.meters), loads=dict(s.loads), charge_points=dict(s.charge_points))
 
     def _take(self) -> tuple[list[Event], list[Subscriber]]:
         with self._lock:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine as SqlEngine
 
 from app.engine.commands import CommandOutcome, PileCommand
+from app.engine.devices import DeviceRuntime, DeviceSettings
 from app.engine.events import (
     DatabaseHealth,
     Event,
@@ -49,6 +50,7 @@ class EngineSettings:
     flush_interval_s: float = 2.0
     health_interval_s: float = 1.0
     hub_interval_s: float = 0.2
+    devices: DeviceSettings = field(default_factory=DeviceSettings)  # meters, station load, OCPP
 
 
 def default_client_factory(spec: LineSpec) -> Any:
@@ -89,12 +91,14 @@ class Engine:
         self._stopping: asyncio.Event | None = None
         self._startup_error: BaseException | None = None
         self._issued: dict[int, datetime] = {}
+        self.devices = DeviceRuntime(self, self.settings.devices)
 
     # -- facade (any thread) ----------------------------------------------------------------------
     def start(self, timeout: float = 30.0) -> None:
         upgrade(self.sql)
         with session_factory(self.sql)() as s:
             self.lines = load_lines(s)
+            self.devices.load(s)
         alarms, sessions = self.writer.open_state()
         port_owner: dict[uuid.UUID, tuple[uuid.UUID, int]] = {}
         for line in self.lines:
@@ -102,6 +106,7 @@ class Engine:
                 self.store.add_pile(pile.pile_id, [PortRef(pid, n) for n, pid in pile.ports.items()])
                 self._pile_line[pile.pile_id] = line.name
                 port_owner |= {pid: (pile.pile_id, n) for n, pid in pile.ports.items()}
+        port_owner |= self.devices.port_owner()
         for key in alarms:
             self.store.restore_alarm(key)
         for port_id, _row_id, pile_session_id in sessions:
@@ -163,6 +168,7 @@ class Engine:
         tasks += [asyncio.create_task(self.hub.run(), name="hub"),
                   asyncio.create_task(self._flush_loop(), name="writer"),
                   asyncio.create_task(self._health_loop(), name="health")]
+        tasks += [asyncio.create_task(coro) for coro in self.devices.tasks()]
         self._ready.set()
         await self._stopping.wait()
         for t in tasks:
@@ -182,6 +188,7 @@ class Engine:
     def _publish(self, events: list[Event]) -> None:
         self.writer.add(events)
         self.hub.publish(events)
+        self.devices.observe(events)
 
     # -- EngineSink (called by pollers on the loop) -----------------------------------------------
     def observe_identity(self, pile_id: uuid.UUID, identity: PileIdentity) -> None:
@@ -216,6 +223,7 @@ class Engine:
 
     # -- background tasks ---------------------------------------------------------------------------
     async def _flush(self) -> None:
+        await self.devices.flush()
         if not self.writer.pending:
             return
         batch = self.writer.take()

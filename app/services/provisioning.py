@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services.provision_devices import MeterPlan, provision_meter
 from db.enums import Protocol
 from db.models import Bus, Operator, Pile, Port, Station
 
@@ -58,6 +59,7 @@ class StationPlan:
     site_plan_h: int | None = None
     buses: tuple[BusPlan, ...] = ()
     piles: tuple[PilePlan, ...] = ()
+    meters: tuple[MeterPlan, ...] = ()
 
 
 @dataclass
@@ -66,6 +68,7 @@ class ProvisionResult:
     piles: int = 0
     ports: int = 0
     updated: list[str] = field(default_factory=list)
+    meters: int = 0
 
 
 def provision(session: Session, *, operator_code: str, operator_name: str,
@@ -102,6 +105,8 @@ def provision(session: Session, *, operator_code: str, operator_name: str,
         session.flush()
         for pp in sp.piles:
             _pile(session, st, buses, pp, result)
+        for mp in sp.meters:
+            result.meters += provision_meter(session, st, buses, mp)
     session.flush()
     return result
 

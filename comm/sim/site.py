@@ -18,6 +18,7 @@ from typing import Any
 
 from comm.sim.community import Community, Fault
 from comm.sim.config import SimConfig
+from comm.sim.meter_site import MeterLines
 from comm.sim.runtime import SimClock, SimRuntime
 from comm.sim.vehicles import VehicleKind, random_vehicle
 
@@ -31,11 +32,12 @@ class SiteEndpoints:
     buses: dict[str, str] = field(default_factory=dict)
     tcp: dict[str, tuple[str, int]] = field(default_factory=dict)
     control: tuple[str, int] | None = None
+    meter_buses: dict[str, str] = field(default_factory=dict)  # "STATION/meter-485" → device
 
 
 class SimulatedSite:
     def __init__(self, config: SimConfig, *, run_dir: Path, host: str = "127.0.0.1", tcp_base_port: int = 0,
-                 speed: float | None = None, control_port: int | None = None) -> None:
+                 speed: float | None = None, control_port: int | None = None, meters: bool = True) -> None:
         self.config = config
         self.run_dir = run_dir
         self.host = host
@@ -43,7 +45,8 @@ class SimulatedSite:
         self.control_port = control_port
         self.clock = SimClock(config.speed if speed is None else speed)
         self.community = Community(config, now=self.clock.now())
-        self.runtime = SimRuntime(self.clock, on_tick=self.community.advance)
+        self.runtime = SimRuntime(self.clock, on_tick=self._on_tick)
+        self.meters = MeterLines(self.community, config, self.clock.now, run_dir) if meters else None
         self.endpoints = SiteEndpoints()
         self._control: asyncio.Server | None = None
         self._rng = random.Random(f"{config.seed}:control")
@@ -62,6 +65,8 @@ class SimulatedSite:
                 index += 1
                 bound = await self.runtime.add_tcp(self.community.pile(spec.code), host=self.host, port=port)
                 self.endpoints.tcp[spec.code] = (self.host, bound)
+        if self.meters is not None:
+            self.endpoints.meter_buses = await self.meters.start()
         await self.runtime.start_ticking()
         if self.control_port is not None:
             self._control = await asyncio.start_server(self._serve_control, "127.0.0.1", self.control_port)
@@ -72,6 +77,13 @@ class SimulatedSite:
         if self._control is not None:
             self._control.close()
         await self.runtime.stop()
+        if self.meters is not None:
+            await self.meters.stop()
+
+    def _on_tick(self, now: float) -> None:
+        self.community.advance(now)
+        if self.meters is not None:
+            self.meters.tick(now)
 
     # -- control ---------------------------------------------------------------------------------
     def act(self, action: str, target: str = "", args: list[str] | None = None) -> Any:
@@ -90,6 +102,10 @@ class SimulatedSite:
         if action == "noise":
             rt.set_noise(target, float(args[0]) if args else 0.02)
             return {"noise": target}
+        if action == "meter-silent" and self.meters is not None:  # target: station code; "off" ends it
+            on = not (args and args[-1] in ("off", "0", "false"))
+            self.meters.set_silent(target, on)
+            return {"meters_silent": target, "silent": on}
         pile = comm.pile(target)
         if action == "coins":
             return {"kept": pile.insert_coins(port, num[1] if len(num) > 1 else 1, now)}
