@@ -46,7 +46,7 @@ class AccountDialog(FormDialog):
         names = {Role.SYSTEM_ADMIN: self.tr("System administrator"),
                  Role.FACILITY_ADMIN: self.tr("Facility & customer administrator"),
                  Role.CARD_ADMIN: self.tr("Card desk clerk"), Role.MONITORING_ADMIN: self.tr("Monitoring staff"),
-                 Role.FINANCE_ADMIN: self.tr("Finance")}
+                 Role.FINANCE_ADMIN: self.tr("Finance"), Role.MAINTENANCE: self.tr("Maintenance technician")}
         self.roles: dict[Role, QCheckBox] = {}
         for role, label in names.items():
             box = QCheckBox(label, self)
@@ -91,7 +91,7 @@ class AccountsView(QWidget):
         self.rows: list[AccountInfo] = []
         self.role_names = {Role.SYSTEM_ADMIN: self.tr("system"), Role.FACILITY_ADMIN: self.tr("facility"),
                            Role.CARD_ADMIN: self.tr("card desk"), Role.MONITORING_ADMIN: self.tr("monitoring"),
-                           Role.FINANCE_ADMIN: self.tr("finance")}
+                           Role.FINANCE_ADMIN: self.tr("finance"), Role.MAINTENANCE: self.tr("maintenance")}
         self.buttons["new"].clicked.connect(lambda: self._edit(None))
         self.buttons["edit"].clicked.connect(lambda: self._edit(self.current()))
         self.buttons["active"].clicked.connect(self._toggle)

@@ -21,6 +21,7 @@ class Role(StrEnum):
     CARD_ADMIN = "card_admin"  # 发卡管理员
     MONITORING_ADMIN = "monitoring_admin"  # 监控管理员
     FINANCE_ADMIN = "finance_admin"  # 财务管理员
+    MAINTENANCE = "maintenance"  # 运维人员 (technicians: work orders, diagnosis, firmware)
 
 
 ROLE_NAMES: dict[Role, tuple[str, str]] = {
@@ -29,6 +30,7 @@ ROLE_NAMES: dict[Role, tuple[str, str]] = {
     Role.CARD_ADMIN: ("发卡管理员", "card administrator"),
     Role.MONITORING_ADMIN: ("监控管理员", "monitoring administrator"),
     Role.FINANCE_ADMIN: ("财务管理员", "finance administrator"),
+    Role.MAINTENANCE: ("运维人员", "maintenance technician"),
 }
 
 
@@ -58,10 +60,19 @@ class Permission(StrEnum):
     CONTROL_PORTS = "control_ports"  # remote start/stop
     MANAGE_CARDS = "manage_cards"  # issue, bind, un-grey, loss report
     VIEW_REPORTS = "view_reports"
+    # operation and maintenance (work orders, remote O&M, notifications)
+    VIEW_WORK_ORDERS = "view_work_orders"  # list, detail, sheet PDF, maintenance history, summary
+    RAISE_WORK_ORDERS = "raise_work_orders"  # by hand, from an alarm, a pile or a complaint
+    ASSIGN_WORK_ORDERS = "assign_work_orders"  # dispatch: assign, verify, close, cancel, reopen
+    HANDLE_WORK_ORDERS = "handle_work_orders"  # technician: take, start, repair log, attachments, resolve
+    DIAGNOSE_PILES = "diagnose_piles"  # read fault registers, port self-test
+    UPGRADE_FIRMWARE = "upgrade_firmware"
+    MANAGE_NOTIFICATIONS = "manage_notifications"  # SMS gateway, fire-platform webhook, duty phones
 
 
 _S, _F, _C, _M, _X = (Role.SYSTEM_ADMIN, Role.FACILITY_ADMIN, Role.CARD_ADMIN, Role.MONITORING_ADMIN,
                       Role.FINANCE_ADMIN)  # fmt: skip
+_T = Role.MAINTENANCE
 
 MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.MANAGE_ACCOUNTS: frozenset({_S}),
@@ -83,10 +94,19 @@ MATRIX: dict[Permission, frozenset[Role]] = {
     Permission.VIEW_LEDGER: frozenset({_X}),
     Permission.MANAGE_TARIFFS: frozenset({_X}),
     Permission.MANAGE_PILES: frozenset({_F}),
-    Permission.MONITOR: frozenset({_F, _M}),
-    Permission.CONTROL_PORTS: frozenset({_M}),
+    Permission.MONITOR: frozenset({_F, _M, _T}),
+    # Technicians clear latched faults and test ports after a repair.
+    Permission.CONTROL_PORTS: frozenset({_M, _T}),
     Permission.MANAGE_CARDS: frozenset({_C}),
     Permission.VIEW_REPORTS: frozenset({_X}),
+    Permission.VIEW_WORK_ORDERS: frozenset({_F, _M, _T}),
+    Permission.RAISE_WORK_ORDERS: frozenset({_F, _M, _T}),
+    # The person on duty dispatches; facility staff verify repairs of what they look after.
+    Permission.ASSIGN_WORK_ORDERS: frozenset({_F, _M}),
+    Permission.HANDLE_WORK_ORDERS: frozenset({_T}),
+    Permission.DIAGNOSE_PILES: frozenset({_F, _M, _T}),
+    Permission.UPGRADE_FIRMWARE: frozenset({_F, _T}),
+    Permission.MANAGE_NOTIFICATIONS: frozenset({_S}),
 }
 
 

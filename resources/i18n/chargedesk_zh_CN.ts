@@ -53,6 +53,11 @@
         <translation>财务管理员</translation>
     </message>
     <message>
+        <location filename="../../widgets/admin_views.py" line="49" />
+        <source>Maintenance technician</source>
+        <translation>运维人员</translation>
+    </message>
+    <message>
         <location filename="../../widgets/admin_views.py" line="54" />
         <source>Roles</source>
         <translation>角色</translation>
@@ -134,6 +139,11 @@
         <location filename="../../widgets/admin_views.py" line="94" />
         <source>finance</source>
         <translation>财务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/admin_views.py" line="94" />
+        <source>maintenance</source>
+        <translation>运维</translation>
     </message>
     <message>
         <location filename="../../widgets/admin_views.py" line="113" />

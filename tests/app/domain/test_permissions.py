@@ -14,14 +14,18 @@ DOC = Path(__file__).resolve().parents[3] / "docs" / "permissions.md"
 
 # Written out by hand: a change to the matrix must change this table too (and the document).
 EXPECTED: dict[Role, set[str]] = {
-    Role.SYSTEM_ADMIN: {"manage_accounts", "manage_settings", "view_audit"},
+    Role.SYSTEM_ADMIN: {"manage_accounts", "manage_settings", "view_audit", "manage_notifications"},
     Role.FACILITY_ADMIN: {"view_users", "edit_users", "deactivate_users", "import_users", "manage_groups",
-                          "manage_piles", "monitor"},
+                          "manage_piles", "monitor", "view_work_orders", "raise_work_orders", "assign_work_orders",
+                          "diagnose_piles", "upgrade_firmware"},
     Role.CARD_ADMIN: {"view_users", "edit_users", "view_wallets", "top_up", "refund", "charge", "transfer",
                       "manage_cards"},
-    Role.MONITORING_ADMIN: {"view_users", "monitor", "control_ports"},
+    Role.MONITORING_ADMIN: {"view_users", "monitor", "control_ports", "view_work_orders", "raise_work_orders",
+                            "assign_work_orders", "diagnose_piles"},
     Role.FINANCE_ADMIN: {"view_audit", "view_users", "view_wallets", "charge", "adjust", "transfer", "view_ledger",
                          "manage_tariffs", "view_reports"},
+    Role.MAINTENANCE: {"monitor", "control_ports", "view_work_orders", "raise_work_orders", "handle_work_orders",
+                       "diagnose_piles", "upgrade_firmware"},
 }  # fmt: skip
 
 
