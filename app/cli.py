@@ -4,6 +4,7 @@
     chargedesk demo [--text]     fresh demo database + simulated community + engine: window or live summary
     chargedesk sim               run the simulated community (RS-485 ptys and Modbus TCP piles)
     chargedesk sim ctl ...       inject coins, unplug, faults into a running simulator
+    chargedesk sim reader        a virtual PN532 card reader on a pseudo-terminal (blank cards, tearing)
     chargedesk engine            the headless engine (pollers, database) with logging
     chargedesk db upgrade        bring a database to the newest schema
     chargedesk audit verify      check the audit trail's hash chain (exit 1 if tampered with)
@@ -56,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
                                     "power-cut | power-restore | status")
     ctl.add_argument("target", nargs="?", default="", help="pile code (or bus name for noise)")
     ctl.add_argument("args", nargs="*", help="port, count, level …")
+    from comm.sim.reader_console import add_parser as add_reader_parser
+
+    add_reader_parser(sim_sub)
 
     eng = sub.add_parser("engine", help="run the headless engine")
     _db_args(eng)
@@ -101,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.demo import run_demo
 
             return run_demo(args)
+        if args.command == "sim" and args.sim_command == "reader":
+            from comm.sim.reader_console import run as run_reader
+
+            return run_reader(args)
         if args.command == "sim":
             from app.sim_cli import run_sim_cli
 

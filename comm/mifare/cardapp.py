@@ -147,7 +147,7 @@ class CardState:
     uid: bytes
     directory: L.Directory
     identity: L.Identity
-    monthly_until_day: int
+    monthly_until: int  # Unix seconds; 0 = not a monthly card or never activated
     seal: L.Seal
     purse_fen: int | None
     backup_fen: int | None
@@ -243,12 +243,16 @@ def recover(s: Session, state: CardState) -> tuple[CardState, Recovery]:
     raise CardTampered("钱包与备份都与封印不符 / purse and backup both disagree with the seal")
 
 
-def change_balance(s: Session, state: CardState, new_balance_fen: int, *, op_no: int) -> CardState:
-    """Tear-safe balance change (state must be clean: run ``recover`` first). Returns the new state."""
+def change_balance(s: Session, state: CardState, new_balance_fen: int, *, op_no: int,
+                   desk_op: int | None = None) -> CardState:  # fmt: skip
+    """Tear-safe balance change (state must be clean: run ``recover`` first). Returns the new state.
+    ``desk_op``: the desk's operation number, sealed with the balance (piles leave the last one)."""
     if not state.clean:
         raise ValueError("recover the card before changing its balance")
     if new_balance_fen < 0:
         raise ValueError("a card balance cannot go below zero")
+    if state.counter >= L.MAX_COUNTER:
+        raise CardTampered("交易计数已满，请换卡 / transaction counter exhausted: replace the card")
     keys, card_no = s.keys, state.card_no
     assert keys is not None
     intent = L.Intent(op_no, state.counter, state.balance_fen, new_balance_fen)
@@ -262,17 +266,17 @@ def change_balance(s: Session, state: CardState, new_balance_fen: int, *, op_no:
     else:
         s.io.decrement(L.PURSE, -delta)
     s.io.transfer(L.PURSE)
-    seal = L.Seal(state.counter + 1, new_balance_fen)
+    seal = L.Seal(state.counter + 1, new_balance_fen, state.seal.desk_op if desk_op is None else desk_op)
     s.io.write(L.SEAL, seal.block(keys, card_no))
     s.io.restore(L.PURSE)
     s.io.transfer(L.BACKUP)
     return replace(state, seal=seal, purse_fen=new_balance_fen, backup_fen=new_balance_fen, intent=intent)
 
 
-def set_monthly(s: Session, state: CardState, until_day: int) -> CardState:
+def set_monthly(s: Session, state: CardState, until: int) -> CardState:
     assert s.keys is not None
-    s.write(L.MONTHLY, L.monthly_block(s.keys, state.card_no, until_day))
-    return replace(state, monthly_until_day=until_day)
+    s.write(L.MONTHLY, L.monthly_block(s.keys, state.card_no, until))
+    return replace(state, monthly_until=until)
 
 
 def set_lock(s: Session, state: CardState, lock: L.GreyLock) -> CardState:
@@ -300,7 +304,7 @@ def _open_for_write(s: Session, sector: int, keys: CardKeys) -> None:
 
 
 def issue(s: Session, keys: CardKeys, directory: L.Directory, identity: L.Identity, *, balance_fen: int,
-          monthly_until_day: int = 0) -> None:  # fmt: skip
+          monthly_until: int = 0) -> None:  # fmt: skip
     """Format a blank (or half-issued) card. Sector 0's directory goes last: a card is "issued" only when
     every other sector is done, and running this again after a tear finishes the job."""
     for sector in (1, 2, 3, 4, 0):
@@ -310,7 +314,7 @@ def issue(s: Session, keys: CardKeys, directory: L.Directory, identity: L.Identi
             writes = {L.DIRECTORY: b1, L.ISSUER_NAME: b2}
         elif sector == 1:
             b4, b5 = identity.blocks(keys)
-            b6 = L.monthly_block(keys, identity.card_no, monthly_until_day) if monthly_until_day else bytes(16)
+            b6 = L.monthly_block(keys, identity.card_no, monthly_until) if monthly_until else bytes(16)
             writes = {L.USER: b4, L.IDENTITY: b5, L.MONTHLY: b6}
         elif sector == 2:
             seal = L.Seal(0, balance_fen).block(keys, identity.card_no)
@@ -343,10 +347,10 @@ def wipe(s: Session, keys: CardKeys) -> None:
 
 
 def new_card_image(uid: bytes, master: bytes, *, issuer: int, issuer_name: str, card_no: int, user_id: uuid.UUID,
-                   kind: L.CardKind, balance_fen: int, issue_day: int, monthly_until_day: int = 0) -> MifareClassic1K:
+                   kind: L.CardKind, balance_fen: int, issue_day: int, monthly_until: int = 0) -> MifareClassic1K:
     """A ready-issued card in memory (the simulated community's residents get theirs this way)."""
     card = MifareClassic1K(uid)
     keys = CardKeys(uid, master)
     issue(Session(DirectIO(card), keys), keys, L.Directory(issuer, card_no, kind, issuer_name),
-          L.Identity(user_id, card_no, kind, issue_day), balance_fen=balance_fen, monthly_until_day=monthly_until_day)
+          L.Identity(user_id, card_no, kind, issue_day), balance_fen=balance_fen, monthly_until=monthly_until)
     return card

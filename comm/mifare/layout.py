@@ -124,13 +124,13 @@ class Identity:
         return Identity(uuid.UUID(bytes=b4), card_no, CardKind(kind), day)
 
 
-def monthly_block(keys: CardKeys, card_no: int, until_day: int) -> bytes:
-    head = struct.pack("<I", until_day)
+def monthly_block(keys: CardKeys, card_no: int, until: int) -> bytes:
+    head = struct.pack("<I", until)
     return head + keys.mac(b"MONTH", struct.pack("<I", card_no), head, size=12)
 
 
 def parse_monthly(keys: CardKeys, card_no: int, b6: bytes) -> int | None:
-    """The valid-until day; 0 = never activated; None = MAC mismatch."""
+    """The valid-until time (Unix seconds: valid while now < it); 0 = never activated; None = MAC mismatch."""
     if b6 == bytes(16):
         return 0
     if keys.mac(b"MONTH", struct.pack("<I", card_no), b6[:4], size=12) != b6[4:]:
@@ -138,21 +138,31 @@ def parse_monthly(keys: CardKeys, card_no: int, b6: bytes) -> int | None:
     return int(struct.unpack("<I", b6[:4])[0])
 
 
+MAX_COUNTER = 0xFFFF
+
+
 @dataclass(frozen=True, slots=True)
 class Seal:
+    """The committed balance: counter u16, balance i32, the last desk operation u32, MAC₆.
+
+    ``desk_op`` is the number of the last desk operation that changed the balance (piles carry it
+    forward): after a tear, the desk knows whether *its* change made it even if a pile changed the card
+    since."""
+
     counter: int
     balance_fen: int
+    desk_op: int = 0
 
     def block(self, keys: CardKeys, card_no: int) -> bytes:
-        head = struct.pack("<Ii", self.counter, self.balance_fen)
-        return head + keys.mac(b"SEAL", struct.pack("<I", card_no), head)
+        head = struct.pack("<HiI", self.counter, self.balance_fen, self.desk_op)
+        return head + keys.mac(b"SEAL", struct.pack("<I", card_no), head, size=6)
 
     @staticmethod
     def parse(keys: CardKeys, card_no: int, b: bytes) -> Seal | None:
-        if keys.mac(b"SEAL", struct.pack("<I", card_no), b[:8]) != b[8:]:
+        if keys.mac(b"SEAL", struct.pack("<I", card_no), b[:10], size=6) != b[10:]:
             return None
-        ctr, bal = struct.unpack("<Ii", b[:8])
-        return Seal(ctr, bal)
+        ctr, bal, op = struct.unpack("<HiI", b[:10])
+        return Seal(ctr, bal, op)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class CardKind(StrEnum):
@@ -23,6 +24,7 @@ class Card:
     kind: CardKind = CardKind.STORED
     monthly_until: float = 0.0  # Unix seconds; a monthly card is valid while now < this
     blacklisted: bool = False
+    lock: Any = None  # MIFARE cards (comm.sim.mifare_cards): the grey lock of an open charge
 
     def monthly_valid(self, now: float) -> bool:
         return self.kind is CardKind.MONTHLY and now < self.monthly_until
@@ -91,6 +93,16 @@ class CardBook:
 
     def set_blacklisted(self, card_no: int, flag: bool = True) -> None:
         self._cards[card_no].blacklisted = flag
+
+    # Hooks of real card images (comm.sim.mifare_cards.MifareCardBook); plain cards need none of them.
+    def tap(self, card_no: int | None) -> None:
+        """The card in the pile's slot while a swipe is handled (None: taken away)."""
+
+    def grey_lock(self, card_no: int, pile_code: str, port: int, session_id: int, held_fen: int, t: float) -> None:
+        """Mark the card locked by an open charge."""
+
+    def grey_release(self, card_no: int) -> None:
+        """Settle and clear the card's grey lock at the pile that set it."""
 
     def total_fen(self) -> int:
         return sum(c.balance_fen for c in self._cards.values())

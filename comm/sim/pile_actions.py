@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from comm.mifare.layout import pile_number
 from comm.pile.messages import Command, CommandCode, CommandResult, Payment, PortFault, StopReason
 from comm.sim.cards import CardKind
 from comm.sim.pile_physics import U16, integrate_energy
@@ -25,6 +26,7 @@ class SwipeResult(StrEnum):
     INSUFFICIENT = "INSUFFICIENT"
     EXPIRED = "EXPIRED"  # monthly card past its date
     MONTHLY_OFF = "MONTHLY_OFF"  # the pile does not accept monthly cards
+    LOCKED = "LOCKED"  # grey-locked by a charge open at another pile or port: settle it there or at the desk
     BUSY = "BUSY"  # the port runs someone else's (or a coin / remote) session
     AT_LIMIT = "AT_LIMIT"  # the session already has max_session_min
     PORT_FAULT = "PORT_FAULT"
@@ -116,8 +118,12 @@ class PileInputs(PileRules):
 
     def swipe_card(self, port: int, card_no: int, now: float) -> SwipeResult:
         self.advance(now)
-        result = self._swipe(port, card_no)
-        self._evaluate()
+        self.cards.tap(card_no)  # the card stays in the slot while the pile reacts to the swipe
+        try:
+            result = self._swipe(port, card_no)
+            self._evaluate()
+        finally:
+            self.cards.tap(None)
         self._sync()
         return result
 
@@ -131,15 +137,19 @@ class PileInputs(PileRules):
         if card.blacklisted:
             return SwipeResult.BLACKLISTED
         cfg, s, ref = self._config, p.session, f"{self.code}#{port}"
+        if card.lock is not None and self._locked_elsewhere(card.lock, card_no, port):
+            return SwipeResult.LOCKED
         if s is not None and s.card_no == card_no:
             if cfg.mode.refund_on_swipe:
                 self._stop(p, StopReason.CARD_REFUND)
+                self.cards.grey_release(card_no)
                 return SwipeResult.REFUNDED
             if not self._can_add(s):
                 return SwipeResult.BUSY if s.payment is Payment.MONTHLY else SwipeResult.AT_LIMIT
             if not self.cards.debit(card_no, cfg.swipe_fee_fen, ref):
                 return SwipeResult.INSUFFICIENT
             self._add_money(s, cfg.swipe_fee_fen, card=True)
+            self.cards.grey_lock(card_no, self.code, port, s.session_id, s.card_fen, self.clock(self._t))
             return SwipeResult.ADDED
         refusal = self._refusal(p)
         if refusal is CommandResult.PORT_BUSY:
@@ -157,8 +167,20 @@ class PileInputs(PileRules):
             return SwipeResult.STARTED
         if not self.cards.debit(card_no, cfg.swipe_fee_fen, ref):
             return SwipeResult.INSUFFICIENT
-        self._add_money(self._open(p, Payment.CARD, card_no=card_no), cfg.swipe_fee_fen, card=True)
+        new = self._open(p, Payment.CARD, card_no=card_no)
+        self._add_money(new, cfg.swipe_fee_fen, card=True)
+        self.cards.grey_lock(card_no, self.code, port, new.session_id, new.card_fen, self.clock(self._t))
         return SwipeResult.STARTED
+
+    def _locked_elsewhere(self, lock: object, card_no: int, port: int) -> bool:
+        """A grey-locked card: refused unless the lock is this pile's. If its charge has ended here, the
+        pile settles it (what it owes the card goes on it) and clears the lock."""
+        if lock is False or getattr(lock, "pile_no", None) != pile_number(self.code):
+            return True
+        if not any(q.session is not None and q.session.session_id == lock.session_id for q in self.ports):  # type: ignore[attr-defined]
+            self.cards.grey_release(card_no)
+            return False
+        return lock.port != port  # type: ignore[attr-defined]
 
     def press_free(self, port: int, now: float) -> bool:
         """The port key in free-charging mode: starts free_min minutes without payment."""

@@ -142,16 +142,16 @@ def test_issue_torn_anywhere_reads_blank_and_issuing_again_finishes(tear: int) -
     io = C.DirectIO(card)
     io.tear_in = tear
     try:
-        C.issue(C.Session(io, keys), keys, d, ident, balance_fen=0, monthly_until_day=9031)
+        C.issue(C.Session(io, keys), keys, d, ident, balance_fen=0, monthly_until=9031)
         done = True
     except CardRemoved:
         done = False
     if not done:
         with pytest.raises(BlankCard):
             read(card)
-        C.issue(C.Session(C.DirectIO(card), keys), keys, d, ident, balance_fen=0, monthly_until_day=9031)
+        C.issue(C.Session(C.DirectIO(card), keys), keys, d, ident, balance_fen=0, monthly_until=9031)
     st = read(card)
-    assert (st.card_no, st.monthly_until_day, st.balance_fen) == (100002, 9031, 0)
+    assert (st.card_no, st.monthly_until, st.balance_fen) == (100002, 9031, 0)
 
 
 @pytest.mark.parametrize("tear", range(1, 25))
@@ -182,7 +182,7 @@ def test_grey_lock_and_monthly_round_trip() -> None:
     C.set_lock(s, st, lock)
     C.set_monthly(s, st, 9100)
     st = read(card)
-    assert st.lock == lock and st.monthly_until_day == 9100
+    assert st.lock == lock and st.monthly_until == 9100
     card.blocks[L.LOCK][2] ^= 1  # an edited lock record is not a valid lock
     assert read(card).lock is False
     C.clear_lock(C.Session(C.DirectIO(card), CardKeys(UID, MASTER)), st)

@@ -49,7 +49,7 @@ def test_every_access_combination_round_trips_and_a_flipped_bit_is_a_violation()
             flipped[bit // 8] ^= 1 << (bit % 8)
             with pytest.raises(AccessBitsError):
                 decode_access(bytes(flipped))
-    assert TRANSPORT_TRAILER == H("FFFFFFFFFFFF FF0780 69 FFFFFFFFFFFF")
+    assert H("FFFFFFFFFFFF FF0780 69 FFFFFFFFFFFF") == TRANSPORT_TRAILER
 
 
 @pytest.mark.parametrize(("value", "addr", "wire"), [

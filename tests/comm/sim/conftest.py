@@ -30,12 +30,24 @@ def cmd(code: CommandCode, **kw: Any) -> Command:
     return Command(code=code, **kw)
 
 
-@pytest.fixture
-def cards() -> CardBook:
-    book = CardBook()
+@pytest.fixture(params=["plain", "mifare"])
+def cards(request: pytest.FixtureRequest) -> CardBook:
+    """Every pile test runs twice: on the plain card book and on real MIFARE card images."""
+    if request.param == "mifare":
+        from comm.sim.mifare_cards import MifareCardBook
+
+        book: CardBook = MifareCardBook(bytes(range(16)), operator_code="TEST")  # type: ignore[assignment]
+    else:
+        book = CardBook()
     book.add(1001, 1000)
     book.add(1002, 50)
     return book
+
+
+def owed(book: CardBook, card_no: int) -> int:
+    """What a pile owes a card that was not in its slot when a session ended (MIFARE images only: the
+    refund goes on the card at its next swipe there, or at the desk's 解灰)."""
+    return sum(fen for (no, _), fen in getattr(book, "owed", {}).items() if no == card_no)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from comm.sim.cards import CardKind
 from comm.sim.pile_model import SwipeResult
 from comm.sim.vehicles import charge_time_s, short_circuit
 
-from .conftest import T0, cmd, ebike, heater, trike
+from .conftest import T0, cmd, ebike, heater, owed, trike
 
 
 @pytest.mark.parametrize(
@@ -167,7 +167,7 @@ def test_no_load_stops_after_60_seconds_and_gives_the_card_back(make_pile, cards
     assert pile.port(1).state is PortState.STARTING
     pile.advance(T0 + 61)
     assert pile.port(1).stop_reason is StopReason.NO_LOAD
-    assert cards.balance(1001) == 1000
+    assert cards.balance(1001) + owed(cards, 1001) == 1000
     assert pile.record_window()[0].refund_fen == 100
 
 
