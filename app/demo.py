@@ -21,6 +21,7 @@ import platformdirs
 from app.domain.permissions import Actor
 from app.engine.runtime import Engine
 from app.services.demo_seed import DemoResident, seed_demo
+from app.services.settlement_worker import SettlementWorker
 from app.services.stations import list_stations
 from app.sim_cli import provision_site
 from app.summary import render_summary
@@ -52,9 +53,12 @@ class DemoRun:
     engine: Engine
     db_url: str
     actor: Actor  # the demo signs in as the operator's base account
+    worker: SettlementWorker | None = None  # settles the piles' records as they arrive
 
     def stop(self) -> None:
         try:
+            if self.worker is not None:
+                self.worker.stop()
             self.engine.stop()
         finally:
             self.sim.close()
@@ -72,10 +76,11 @@ def start_demo(*, config: str | None = None, speed: float | None = None, db_url:
         engine = Engine(url)
         engine.start()
         actor = seed_demo(session_factory(engine.sql), demo_residents(site))
+        worker = SettlementWorker(session_factory(engine.sql)).attach(engine).start()
     except BaseException:
         sim.close()
         raise
-    return DemoRun(site, sim, engine, url, actor)
+    return DemoRun(site, sim, engine, url, actor, worker)
 
 
 def demo_residents(site: SimulatedSite) -> list[DemoResident]:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from app.engine.events import AlarmCleared, AlarmRaised, Event, PileOffline, PileOnline, SessionEnded
 from app.engine.runtime import Engine
+from app.services.settlement_worker import SettlementWorker
 from app.services.stations import list_stations
 from app.summary import render_summary
 from db.engine import session_factory
@@ -38,6 +39,8 @@ def run_engine(db_url: str, *, summary_s: float = 30.0) -> int:
     if not engine.lines:
         log.warning("no Modbus piles in %s — provision some (e.g. `chargedesk sim --provision URL`)", db_url)
     engine.subscribe(_log_events)
+    # Records are settled into the ledger as they arrive (off the engine's thread; see settlement_worker).
+    worker = SettlementWorker(session_factory(engine.sql)).attach(engine).start()
     with session_factory(engine.sql)() as s:
         stations = list_stations(s)
     stop = threading.Event()
@@ -49,5 +52,6 @@ def run_engine(db_url: str, *, summary_s: float = 30.0) -> int:
     except KeyboardInterrupt:
         pass
     finally:
+        worker.stop()
         engine.stop()
     return 0

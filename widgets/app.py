@@ -20,6 +20,7 @@ from app.services import alarms as alarm_service
 from app.services import history as history_service
 from app.services.alarms import AlarmInfo
 from app.services.history import Series
+from app.services.settlement_worker import SettlementWorker
 from app.services.stations import list_stations, move_pile
 from db.engine import default_url, session_factory, session_scope
 from widgets import i18n
@@ -116,8 +117,13 @@ def run_console(db_url: str | None) -> int:
         actor = sign_in(session_factory(engine.sql))
         if actor is None:
             return 0
-        _window, _bridge = show_window(engine, actor)  # kept referenced until exec() returns
-        return app.exec()
+        # Records are settled into the ledger as they arrive, off the engine's and the GUI's threads.
+        worker = SettlementWorker(session_factory(engine.sql)).attach(engine).start()
+        try:
+            _window, _bridge = show_window(engine, actor)  # kept referenced until exec() returns
+            return app.exec()
+        finally:
+            worker.stop()
     finally:
         engine.stop()
 

@@ -202,7 +202,7 @@ def quote(p: Policy, u: Usage, tz: ZoneInfo | str = "Asia/Shanghai") -> Quote:
     exact = sum((line.fen for line in lines), Fraction(0))
     total = round_half_up(exact)
     delivered = u.energy_wh > 0 or u.used_minutes > 0
-    if delivered and total < p.minimum_fen:
+    if delivered and not note and total < p.minimum_fen:  # a refused load is not a session: no minimum
         lines.append(PriceLine("minimum", "", Fraction(0), p.minimum_fen, Fraction(p.minimum_fen - total)))
         return Quote(p.minimum_fen, tuple(lines), True, note)
     return Quote(total, tuple(lines), False, note)
@@ -351,3 +351,34 @@ DEFAULT_TOU = (TouPeriod(0, 31, "谷"), TouPeriod(7 * 60, 62, "平"), TouPeriod(
                TouPeriod(15 * 60, 62, "平"), TouPeriod(18 * 60, 98, "峰"), TouPeriod(21 * 60, 62, "平"),
                TouPeriod(23 * 60, 31, "谷"))  # fmt: skip
 
+
+
+@dataclass(frozen=True, slots=True)
+class SampleSession:
+    """A typical session the tariff editor prices under the old and the new policy."""
+
+    zh: str
+    en: str
+    usage: Usage
+
+
+def sample_sessions(day: datetime, tz: ZoneInfo | str = "Asia/Shanghai") -> tuple[SampleSession, ...]:
+    """Typical sessions of a community on ``day`` (its local date): from a short top-up to an overnight car."""
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    d = day.astimezone(zone).date()
+
+    def at(h: int, m: int = 0, plus_days: int = 0) -> datetime:
+        return datetime(d.year, d.month, d.day, h, m, tzinfo=zone) + timedelta(days=plus_days)
+
+    def usage(start: datetime, end: datetime, wh: int, peak: int) -> Usage:
+        return Usage(start, end, wh, peak_power_w=peak, minutes=int((end - start).total_seconds() // 60))
+
+    return (
+        SampleSession("电动自行车 午间补电 15 分钟", "e-bike, 15 min top-up at noon",
+                      usage(at(12, 10), at(12, 25), 45, 150)),
+        SampleSession("电动自行车 傍晚 3 小时", "e-bike, 3 h in the evening", usage(at(18, 30), at(21, 30), 900, 350)),
+        SampleSession("电动自行车 过夜 4 小时", "e-bike, 4 h overnight", usage(at(21, 30), at(1, 30, 1), 800, 180)),
+        SampleSession("电动三轮车 晚间 4 小时", "e-tricycle, 4 h at night", usage(at(19), at(23), 3200, 900)),
+        SampleSession("低速电动车 通宵 8 小时", "low-speed EV, 8 h overnight", usage(at(22), at(6, 0, 1), 16000, 2200)),
+        SampleSession("电动汽车 交流 7 kW 6 小时", "car, 7 kW AC for 6 h", usage(at(19), at(1, 0, 1), 40000, 7000)),
+    )

@@ -12,7 +12,9 @@ import json
 from dataclasses import asdict
 from typing import Protocol
 
+from app.domain.errors import ValidationError
 from app.domain.permissions import Actor, Permission, require
+from app.domain.tariff_scope import only_tariff_changed
 from app.engine.commands import (
     ClearFault,
     CommandOutcome,
@@ -51,19 +53,28 @@ def _config_json(cfg: PileConfig | None) -> dict[str, object] | None:
 
 
 def submit(actor: Actor, db: Db, engine: CommandEngine, cmd: PileCommand, *,
-           before: PileConfig | None = None) -> concurrent.futures.Future[CommandOutcome]:
+           before: PileConfig | None = None, as_tariff: bool = False) -> concurrent.futures.Future[CommandOutcome]:
     """Check the role (raises PermissionDenied at once, nothing sent), send, audit the confirmed outcome.
 
     `before`: for WriteConfig, the configuration the pile reported before the write.
+    `as_tariff`: a WriteConfig that changes nothing of `before` but its tariff fields (checked here), so it
+    needs MANAGE_TARIFFS instead of MANAGE_PILES and is audited as "tariff.pushed": finance sets prices,
+    never protection thresholds.
     """
-    require(actor, permission_for(cmd))
+    if as_tariff:
+        if not isinstance(cmd, WriteConfig) or before is None or not only_tariff_changed(before, cmd.config):
+            raise ValidationError("资费下发只能修改资费相关的配置项",
+                                  "a tariff push may change the tariff fields of the configuration only")
+        require(actor, Permission.MANAGE_TARIFFS)
+    else:
+        require(actor, permission_for(cmd))
     result: concurrent.futures.Future[CommandOutcome] = concurrent.futures.Future()
     sent = engine.submit(cmd)
 
     def finish(outcome: CommandOutcome) -> None:
         try:
             if type(cmd) in _ACTION:
-                _audit(actor, db, cmd, outcome, before)
+                _audit(actor, db, cmd, outcome, before, "tariff.pushed" if as_tariff else _ACTION[type(cmd)])
         except Exception as exc:  # the pile did it; say so, and that the record is missing
             outcome = CommandOutcome(outcome.ok, f"{outcome.detail} (audit record not written: {exc})",
                                      outcome.finished_at, outcome.config, outcome.extra)
@@ -81,12 +92,13 @@ def submit(actor: Actor, db: Db, engine: CommandEngine, cmd: PileCommand, *,
     return result
 
 
-def _audit(actor: Actor, db: Db, cmd: PileCommand, outcome: CommandOutcome, before: PileConfig | None) -> None:
+def _audit(actor: Actor, db: Db, cmd: PileCommand, outcome: CommandOutcome, before: PileConfig | None,
+           action: str) -> None:
     args = {k: v for k, v in asdict(cmd).items() if k not in ("pile_id", "config", "issued_by")}
     after: dict[str, object] = {"outcome": "ok" if outcome.ok else "failed", "detail": outcome.detail, **args}
     if isinstance(cmd, WriteConfig):
         after["config"] = _config_json(cmd.config)
         after["revision"] = outcome.extra.get("revision")
     with write(db, actor, None) as s:
-        audit.append(s, actor, _ACTION[type(cmd)], "pile", cmd.pile_id,
+        audit.append(s, actor, action, "pile", cmd.pile_id,
                      before={"config": _config_json(before)} if before is not None else None, after=after)
