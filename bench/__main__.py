@@ -1,4 +1,4 @@
-"""Run the benchmarks: `python -m bench [rs485] [ingest] [scale]` (all by default)."""
+"""Run the benchmarks: `python -m bench [rs485] [ingest] [scale] [ordered] …` (all by default)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import logging
 import sys
 import time
 
-BENCHES = ("rs485", "ingest", "scale", "gui", "topup")
+BENCHES = ("rs485", "ingest", "scale", "gui", "topup", "ordered")
 
 
 def main() -> int:
