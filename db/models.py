@@ -289,6 +289,13 @@ class PileCommand(SyncedMixin, Base):
 
 # The tables of the people, ledger and audit slices live in their own modules; importing them here puts
 # them on Base.metadata for everything that imports db.models (Alembic's env.py, create_all, tests).
-from db import models_audit, models_ledger, models_maintenance, models_people  # noqa: E402, F401
-from db import models_billing  # noqa: E402, F401  (tariffs, settlements, meter days, daily close)
-from db import models_meters, models_ocpp  # noqa: E402, F401  (meters, station load, OCPP charge points)
+from db import (  # noqa: E402, F401
+    models_audit,
+    models_billing,  # tariffs, settlements, meter days, daily close
+    models_cards,  # IC cards and card desk operations
+    models_ledger,
+    models_maintenance,
+    models_meters,  # meters, station load
+    models_ocpp,  # OCPP charge points
+    models_people,
+)

@@ -29,6 +29,14 @@ class TxnKind(StrEnum):
     REFUND = "refund"
     ADJUST = "adjust"
     TRANSFER = "transfer"
+    # the card desk (app.services.cards): money on IC cards is one liability, per card in the card table
+    CARD_DEPOSIT = "card_deposit"  # deposit taken when a card is issued
+    DEPOSIT_REFUND = "deposit_refund"  # deposit paid back when the card is returned
+    CARD_TOPUP = "card_topup"  # money paid in onto a card
+    CARD_REFUND = "card_refund"  # the balance of a returned card paid out
+    CARD_SYNC = "card_sync"  # signed: what piles took from (−) or gave back to (+) a card since the desk saw it
+    CARD_UNGREY = "card_ungrey"  # 解灰: the unused part of an interrupted charge put back on the card
+    CARD_MONTHLY = "card_monthly"  # a monthly card's (包月) fee
 
 
 class PayMethod(StrEnum):
@@ -43,11 +51,13 @@ class AccountKind(StrEnum):
     ASSET = "asset"
     REVENUE = "revenue"
     EXPENSE = "expense"
+    LIABILITY = "liability"
 
 
 NORMAL_SIGN: dict[AccountKind, int] = {
     AccountKind.WALLET: -1,
     AccountKind.REVENUE: -1,
+    AccountKind.LIABILITY: -1,
     AccountKind.ASSET: 1,
     AccountKind.EXPENSE: 1,
 }
@@ -73,6 +83,13 @@ REVENUE = SystemAccount("revenue:charging", AccountKind.REVENUE, "充电收入",
 ADJUSTMENTS = SystemAccount("expense:adjustments", AccountKind.EXPENSE, "调账", "adjustments")
 
 SYSTEM_ACCOUNTS: tuple[SystemAccount, ...] = (CASH, WECHAT, ALIPAY, BANK, REVENUE, ADJUSTMENTS)
+# The card desk's accounts, made on its first use (app.services.card_ledger.ensure_card_accounts).
+CARD_FLOAT = SystemAccount("liability:cards", AccountKind.LIABILITY, "IC 卡内余额", "money on IC cards")
+CARD_DEPOSITS = SystemAccount("liability:card_deposits", AccountKind.LIABILITY, "IC 卡押金", "IC card deposits")
+# What piles took from cards, as their records say (settlement debits it) against what the desk saw the
+# cards lose (card_sync credits it); the same account as app.domain.settlement's.
+CARD_CLEARING = SystemAccount("clearing:card", AccountKind.ASSET, "IC 卡消费清算", "IC-card spending clearing")
+CARD_ACCOUNTS: tuple[SystemAccount, ...] = (CARD_FLOAT, CARD_DEPOSITS, CARD_CLEARING)
 METHOD_ACCOUNT: dict[PayMethod, SystemAccount] = {
     PayMethod.CASH: CASH,
     PayMethod.WECHAT: WECHAT,
@@ -80,7 +97,10 @@ METHOD_ACCOUNT: dict[PayMethod, SystemAccount] = {
     PayMethod.BANK: BANK,
 }
 # Kinds that hand the customer a paper receipt (M4.5).
-RECEIPTED: frozenset[TxnKind] = frozenset({TxnKind.TOPUP, TxnKind.REFUND})
+RECEIPTED: frozenset[TxnKind] = frozenset({
+    TxnKind.TOPUP, TxnKind.REFUND, TxnKind.CARD_DEPOSIT, TxnKind.DEPOSIT_REFUND, TxnKind.CARD_TOPUP,
+    TxnKind.CARD_REFUND, TxnKind.CARD_MONTHLY})  # fmt: skip
+SIGNED: frozenset[TxnKind] = frozenset({TxnKind.ADJUST, TxnKind.CARD_SYNC})
 
 
 def wallet_code(user_id: uuid.UUID) -> str:
@@ -115,10 +135,12 @@ def legs_for(kind: TxnKind, amount_fen: int, *, wallet: str, method: PayMethod |
     """The balanced legs of one posting. ``amount_fen`` > 0, except for ADJUST where its sign says
     whether the wallet gains (+) or loses (−) money."""
     a = amount_fen
+    if kind in SIGNED and a == 0:
+        raise ValidationError("调账金额不能为零", "an adjustment must not be zero", field="amount")
     if kind is TxnKind.ADJUST:
-        if a == 0:
-            raise ValidationError("调账金额不能为零", "an adjustment must not be zero", field="amount")
         legs = [Leg(ADJUSTMENTS.code, a), Leg(wallet, -a)]  # + credits the wallet, − debits it
+    elif kind is TxnKind.CARD_SYNC:
+        legs = [Leg(CARD_CLEARING.code, a), Leg(CARD_FLOAT.code, -a)]  # + the cards gained, − they lost
     elif a <= 0:
         raise ValidationError("金额必须大于零", "the amount must be greater than zero", field="amount")
     elif kind is TxnKind.TOPUP:
@@ -131,10 +153,25 @@ def legs_for(kind: TxnKind, amount_fen: int, *, wallet: str, method: PayMethod |
         if to_wallet is None or to_wallet == wallet:
             raise ValidationError("转账需要另一个用户", "a transfer needs a different user", field="to_user")
         legs = [Leg(wallet, a), Leg(to_wallet, -a)]
+    elif kind in _CARD_LEGS:
+        debit, credit = _CARD_LEGS[kind]
+        pay = METHOD_ACCOUNT[_method(method)].code if debit is None or credit is None else ""
+        legs = [Leg(debit.code if debit else pay, a), Leg(credit.code if credit else pay, -a)]
     else:  # pragma: no cover - exhaustive over TxnKind
         raise ValueError(kind)
     check_balanced(legs)
     return legs
+
+
+# Card postings (amount > 0): (debited account, credited account); None = the payment method's account.
+_CARD_LEGS: dict[TxnKind, tuple[SystemAccount | None, SystemAccount | None]] = {
+    TxnKind.CARD_DEPOSIT: (None, CARD_DEPOSITS),
+    TxnKind.DEPOSIT_REFUND: (CARD_DEPOSITS, None),
+    TxnKind.CARD_TOPUP: (None, CARD_FLOAT),
+    TxnKind.CARD_REFUND: (CARD_FLOAT, None),
+    TxnKind.CARD_UNGREY: (CARD_CLEARING, CARD_FLOAT),
+    TxnKind.CARD_MONTHLY: (None, REVENUE),
+}
 
 
 def _method(method: PayMethod | None) -> PayMethod:
