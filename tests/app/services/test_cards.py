@@ -175,3 +175,19 @@ def test_master_key_lives_in_the_secret_store_only(cd: CardDesk) -> None:
     assert master_key(other) == ctx.master
     with pytest.raises(ValidationError):
         import_master_key(other, "abc")
+
+
+def test_history_per_card_and_per_user(cd: CardDesk) -> None:
+    from app.services.card_queries import card_history, find_cards
+
+    user = cd.desk.user("钱七", phone="13800001111")
+    io, no = cd.issued(1000, deposit=500, user=user)
+    cards.top_up(cd.clerk, cd.desk.db, io, CTX, card_no=no, amount_fen=700)
+    _, no2 = cd.issued(300, deposit=0, user=user)
+    h = card_history(cd.clerk, cd.desk.db, card_no=no)
+    assert [o.kind for o in h.ops] == [OpKind.TOPUP, OpKind.ISSUE]
+    assert h.ops[0].amount_fen == 700 and h.ops[0].balance_after_fen == 1700 and h.ops[0].clerk == "card"
+    both = card_history(cd.clerk, cd.desk.db, user_id=user)
+    assert set(both.card_nos) == {no, no2} and both.money_in_fen == 700 + 1000 + 300 and both.money_out_fen == 0
+    assert {r.card_no for r in find_cards(cd.clerk, cd.desk.db, "13800001111")} == {no, no2}
+    assert [r.card_no for r in find_cards(cd.clerk, cd.desk.db, str(no))] == [no]
