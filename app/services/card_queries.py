@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.domain.permissions import Actor
+from app.reports.card_receipt import ReceiptData
 from app.services.card_flow import MANAGE, OP_NAMES, OpKind
+from app.services.cards import CardResult
 from app.services.unit import Db, read
 from db.models import OfflineRecord, Pile
 from db.models_cards import Card, CardOp
@@ -125,3 +127,38 @@ def find_cards(actor: Actor, db: Db, text: str = "", *, limit: int = 100) -> lis
         rows = s.execute(q.order_by(Card.card_no.desc()).limit(limit)).all()
         return [CardRow(c.card_no, name, c.user_id, c.kind, c.state, c.balance_fen, c.deposit_fen, c.issued_at)
                 for c, name in rows]  # fmt: skip
+
+
+def receipt_data(actor: Actor, db: Db, op_no: int, *, operator_name: str, reprint: bool = True) -> ReceiptData:
+    """What a receipt of a finished card operation shows (the print dialog's reprint)."""
+    import json
+
+    from app.domain.errors import NotFound
+
+    with read(db, actor, MANAGE) as s:
+        row = s.execute(select(CardOp, StaffAccount.login, ChargingUser.name)
+                        .join(StaffAccount, StaffAccount.id == CardOp.actor_id)
+                        .outerjoin(Card, Card.card_no == CardOp.card_no)
+                        .outerjoin(ChargingUser, ChargingUser.id == Card.user_id)
+                        .where(CardOp.op_no == op_no, CardOp.state == "done")).one_or_none()  # fmt: skip
+        if row is None:
+            raise NotFound("已完成的卡操作", "finished card operation", op_no)
+        op, login, holder = row
+        d = json.loads(op.detail)
+        kind = OpKind(op.kind)
+        before = int(op.old_balance_fen or 0) if kind is not OpKind.ISSUE else 0
+        after = int(op.new_balance_fen) if op.new_balance_fen is not None else before
+        deposit = int(d.get("deposit_paid_fen", 0)) if kind is OpKind.ISSUE else int(d.get("deposit_fen", 0)) \
+            if kind is OpKind.RETURN else 0  # fmt: skip
+        amount = op.amount_fen + (deposit if kind is OpKind.ISSUE else 0)
+        return ReceiptData(operator_name, kind.value, op.receipt_no or f"#{op.op_no}", op.finished_at or op.created_at,
+                           op.card_no, holder or "", login, op.method, amount, deposit, before, after,
+                           reprint=reprint)  # fmt: skip
+
+
+def receipt_of(result: CardResult, *, operator_name: str) -> ReceiptData:
+    """The receipt of an operation just done."""
+    amount = result.amount_fen + (result.deposit_fen if result.kind is OpKind.ISSUE else 0)
+    return ReceiptData(operator_name, result.kind.value, result.receipt_no or f"#{result.op_no}", result.at,
+                       result.card_no, result.holder, result.actor_login, result.method, amount, result.deposit_fen,
+                       result.balance_before_fen, result.balance_after_fen)  # fmt: skip
