@@ -8,6 +8,7 @@
     chargedesk engine            the headless engine (pollers, database) with logging
     chargedesk db upgrade        bring a database to the newest schema
     chargedesk audit verify      check the audit trail's hash chain (exit 1 if tampered with)
+    chargedesk report monthly    monthly billing report PDF (--month 2026-10 [--station XC01] -o file.pdf)
 """
 
 from __future__ import annotations
@@ -83,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
         "system_admin", "facility_admin", "card_admin", "monitoring_admin", "finance_admin"])
     _db_args(acc_sub.add_parser("list", help="list accounts (asks for an administrator's password)"))
 
+    from app.report_cli import add_parser as add_report_parser
+
+    add_report_parser(sub)  # chargedesk report monthly|daily-close|qr-labels
+
     aud = sub.add_parser("audit", help="audit trail")
     aud_sub = aud.add_subparsers(dest="audit_command", required=True)
     _db_args(aud_sub.add_parser("verify", help="verify the hash chain; names edited, deleted or inserted records"))
@@ -123,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.account_cli import run_account_cli
 
             return run_account_cli(args)
+        if args.command == "report":
+            from app.report_cli import run_report_cli
+
+            return run_report_cli(args)
         if args.command == "audit":
             from app.audit_cli import run_audit_cli
 
