@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from comm.pile.messages import PileConfig
 
@@ -71,6 +72,7 @@ class CommandOutcome:
     finished_at: datetime
     config: PileConfig | None = None  # ReadConfig / WriteConfig: what the pile holds now
     extra: dict[str, int] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)  # OCPP answers (configuration keys, schedules …)
 
 
 def command_name(cmd: PileCommand) -> str:

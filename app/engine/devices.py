@@ -16,10 +16,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.engine.commands import CommandOutcome, PileCommand, RebootPile, StartPort, StopPort
 from app.engine.device_writer import DeviceWriter
 from app.engine.events import Event, LineHealth, MeterUpdate
 from app.engine.load import LoadTracker
 from app.engine.meters import MeterLineSpec, MeterPoller, MeterSpec, MeterTuning, load_meter_lines
+from app.engine.ocpp_commands import OCPP_COMMANDS, OcppCommand, RemoteStart, RemoteStop, ResetChargePoint
+from app.engine.ocpp_server import CentralSystem, OcppSettings
 from comm.meters.messages import MeterReading
 from db.engine import session_factory
 from db.models import Pile, Station
@@ -37,6 +40,7 @@ class DeviceSettings:
     load_sample_interval_s: float = 60.0  # station_load rows
     meter_sample_interval_s: float = 300.0  # meter_reading rows
     meter_stale_after_s: float = 30.0  # an older transformer reading is not used for the load
+    ocpp: OcppSettings | None = None  # None: no OCPP central system (no car piles)
 
 
 def _now() -> datetime:
@@ -53,6 +57,8 @@ class DeviceRuntime:
                                  stale_after_s=settings.meter_stale_after_s)
         self.meter_lines: list[MeterLineSpec] = []
         self.meter_pollers: dict[str, MeterPoller] = {}
+        self.ocpp: CentralSystem | None = None
+        self._owners: dict[uuid.UUID, tuple[uuid.UUID, int]] = {}
 
     # -- set-up (caller's thread, before the loop starts) ---------------------------------------
     def load(self, session: Session) -> None:
@@ -61,16 +67,40 @@ class DeviceRuntime:
         for pile_id, station_id in session.execute(select(Pile.id, Pile.station_id).where(Pile.enabled.is_(True))):
             self.loads.add_pile(pile_id, station_id)
         self.meter_lines = load_meter_lines(session)
+        if self.settings.ocpp is not None:
+            self.ocpp = CentralSystem(self.engine, self.settings.ocpp, session_factory(self.engine.sql))
+            self._owners = self.ocpp.load()
 
     def port_owner(self) -> dict[uuid.UUID, tuple[uuid.UUID, int]]:
         """Ports of the piles this runtime registered in the state store (OCPP car piles)."""
-        return {}
+        return dict(self._owners)
+
+    def handles(self, cmd: object) -> bool:
+        """Commands for car piles: every OCPP command, and start/stop/reboot of a car pile."""
+        if isinstance(cmd, OCPP_COMMANDS):
+            return True
+        return self.ocpp is not None and getattr(cmd, "pile_id", None) in self.ocpp.by_pile
+
+    async def submit(self, cmd: OcppCommand | PileCommand) -> CommandOutcome:
+        if self.ocpp is None:
+            return CommandOutcome(False, "the engine runs no OCPP central system (no car piles configured)", _now())
+        if isinstance(cmd, StartPort):
+            cmd = RemoteStart(cmd.pile_id, cmd.port, issued_by=cmd.issued_by)
+        elif isinstance(cmd, StopPort):
+            cmd = RemoteStop(cmd.pile_id, cmd.port, issued_by=cmd.issued_by)
+        elif isinstance(cmd, RebootPile):
+            cmd = ResetChargePoint(cmd.pile_id, issued_by=cmd.issued_by)
+        elif not isinstance(cmd, OCPP_COMMANDS):
+            return CommandOutcome(False, f"{type(cmd).__name__} does not apply to an OCPP charge point", _now())
+        return await self.ocpp.submit(cmd)  # type: ignore[arg-type]
 
     def tasks(self) -> list[Coroutine[Any, Any, None]]:
         self.meter_pollers = {line.name: MeterPoller(line, self, tuning=self.settings.meters)
                               for line in self.meter_lines}
         coros: list[Coroutine[Any, Any, None]] = [p.run() for p in self.meter_pollers.values()]
         coros.append(self._load_loop())
+        if self.ocpp is not None:
+            coros.append(self.ocpp.run())
         return coros
 
     # -- events from the engine (loop) -----------------------------------------------------------

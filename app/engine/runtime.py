@@ -31,6 +31,7 @@ from app.engine.events import (
     RecordsStored,
 )
 from app.engine.hub import EventHub, Snapshot, Subscriber
+from app.engine.ocpp_commands import OcppCommand
 from app.engine.poller import LinePoller, PollTuning
 from app.engine.state import PortRef, StateStore
 from app.engine.topology import LineSpec, load_lines
@@ -128,7 +129,7 @@ class Engine:
             self._thread.join(timeout)
         self._db_pool.shutdown(wait=True)
 
-    def submit(self, cmd: PileCommand) -> concurrent.futures.Future[CommandOutcome]:
+    def submit(self, cmd: PileCommand | OcppCommand) -> concurrent.futures.Future[CommandOutcome]:
         if self._loop is None:
             raise RuntimeError("the engine is not running")
         return asyncio.run_coroutine_threadsafe(self._submit(cmd), self._loop)
@@ -177,7 +178,12 @@ class Engine:
         await self._flush()  # what was observed before the stop is kept
         self.hub.flush()
 
-    async def _submit(self, cmd: PileCommand) -> CommandOutcome:
+    async def _submit(self, cmd: PileCommand | OcppCommand) -> CommandOutcome:
+        if self.devices.handles(cmd):  # car piles: the OCPP central system
+            self._issued[id(cmd)] = _now()
+            outcome = await self.devices.submit(cmd)
+            self.command_finished(cmd.pile_id, cmd, outcome)  # type: ignore[arg-type]
+            return outcome
         line = self._pile_line.get(cmd.pile_id)
         if line is None:
             return CommandOutcome(False, "this pile is not polled by the engine (disabled, or not a Modbus pile)",

@@ -39,3 +39,38 @@ def provision_meter(session: Session, st: Station, buses: dict[str, Bus], mp: Me
     meter.pile_id, meter.multiplier = pile_id, mp.multiplier
     session.flush()
     return new
+
+
+@dataclass(frozen=True)
+class CarPilePlan:
+    """A car charge point (OCPP 1.6J) and its pile. `key_hash`: app.domain.charge_point_auth.hash_key(key)."""
+
+    code: str
+    name: str
+    identity: str
+    key_hash: str | None
+    connectors: int = 1
+    security_profile: int = 1
+    max_current_a: int = 32
+    pos_x: float | None = None
+    pos_y: float | None = None
+
+
+def provision_charge_point(session: Session, st: Station, plan: CarPilePlan) -> bool:
+    """Create or update one accepted charge point with its pile; True if it was new."""
+    from app.services.charge_points import create_car_pile
+    from db.models_ocpp import ChargePoint
+
+    cp = session.scalar(select(ChargePoint).where(ChargePoint.identity == plan.identity))
+    new = cp is None
+    if cp is None:
+        cp = ChargePoint(identity=plan.identity, connectors=plan.connectors, max_current_a=plan.max_current_a)
+        session.add(cp)
+        session.flush()
+    cp.status, cp.security_profile, cp.password_hash = "accepted", plan.security_profile, plan.key_hash
+    cp.connectors, cp.max_current_a = plan.connectors, plan.max_current_a
+    if cp.pile_id is None:
+        pile = create_car_pile(session, cp, station_id=st.id, code=plan.code, name=plan.name)
+        pile.pos_x, pile.pos_y = plan.pos_x, plan.pos_y
+    session.flush()
+    return new

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.provision_devices import MeterPlan, provision_meter
+from app.services.provision_devices import CarPilePlan, MeterPlan, provision_charge_point, provision_meter
 from db.enums import Protocol
 from db.models import Bus, Operator, Pile, Port, Station
 
@@ -60,6 +60,7 @@ class StationPlan:
     buses: tuple[BusPlan, ...] = ()
     piles: tuple[PilePlan, ...] = ()
     meters: tuple[MeterPlan, ...] = ()
+    car_piles: tuple[CarPilePlan, ...] = ()
 
 
 @dataclass
@@ -69,6 +70,7 @@ class ProvisionResult:
     ports: int = 0
     updated: list[str] = field(default_factory=list)
     meters: int = 0
+    car_piles: int = 0
 
 
 def provision(session: Session, *, operator_code: str, operator_name: str,
@@ -107,6 +109,8 @@ def provision(session: Session, *, operator_code: str, operator_name: str,
             _pile(session, st, buses, pp, result)
         for mp in sp.meters:
             result.meters += provision_meter(session, st, buses, mp)
+        for cp in sp.car_piles:
+            result.car_piles += provision_charge_point(session, st, cp)
     session.flush()
     return result
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
-from dataclasses import asdict
+import re
+from dataclasses import asdict, replace
 from typing import Protocol
 
 from app.domain.errors import ValidationError
@@ -26,6 +27,13 @@ from app.engine.commands import (
     SyncClock,
     WriteConfig,
 )
+from app.engine.ocpp_commands import (
+    OCPP_COMMANDS,
+    GetCompositeSchedule,
+    GetConfiguration,
+    GetLocalListVersion,
+    OcppCommand,
+)
 from app.services import audit
 from app.services.unit import Db, write
 from comm.pile.messages import PileConfig
@@ -37,14 +45,23 @@ _PERMISSION: dict[type, Permission] = {
 }  # fmt: skip
 _ACTION = {StartPort: "pile.start_port", StopPort: "pile.stop_port", ClearFault: "pile.clear_fault",
            SyncClock: "pile.sync_clock", RebootPile: "pile.reboot", WriteConfig: "pile.config_written"}
+# Car piles (OCPP): reads are monitoring, starts/stops/unlocks are port control, the rest changes the charge point.
+_OCPP_READS = (GetConfiguration, GetLocalListVersion, GetCompositeSchedule)
+_OCPP_CONTROL = ("RemoteStart", "RemoteStop", "UnlockConnector")
+for _cls in OCPP_COMMANDS:
+    if _cls in _OCPP_READS:
+        _PERMISSION[_cls] = Permission.MONITOR
+        continue
+    _PERMISSION[_cls] = Permission.CONTROL_PORTS if _cls.__name__ in _OCPP_CONTROL else Permission.MANAGE_PILES
+    _ACTION[_cls] = "charge_point." + re.sub(r"(?<!^)(?=[A-Z])", "_", _cls.__name__).lower()  # …set_charging_profile
 _pool = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix="chargedesk-remote")
 
 
 class CommandEngine(Protocol):
-    def submit(self, cmd: PileCommand) -> concurrent.futures.Future[CommandOutcome]: ...
+    def submit(self, cmd: PileCommand | OcppCommand) -> concurrent.futures.Future[CommandOutcome]: ...
 
 
-def permission_for(cmd: PileCommand) -> Permission:
+def permission_for(cmd: PileCommand | OcppCommand) -> Permission:
     return _PERMISSION[type(cmd)]
 
 
@@ -52,7 +69,7 @@ def _config_json(cfg: PileConfig | None) -> dict[str, object] | None:
     return None if cfg is None else json.loads(json.dumps(asdict(cfg), default=str))
 
 
-def submit(actor: Actor, db: Db, engine: CommandEngine, cmd: PileCommand, *,
+def submit(actor: Actor, db: Db, engine: CommandEngine, cmd: PileCommand | OcppCommand, *,
            before: PileConfig | None = None, as_tariff: bool = False) -> concurrent.futures.Future[CommandOutcome]:
     """Check the role (raises PermissionDenied at once, nothing sent), send, audit the confirmed outcome.
 
@@ -76,8 +93,7 @@ def submit(actor: Actor, db: Db, engine: CommandEngine, cmd: PileCommand, *,
             if type(cmd) in _ACTION:
                 _audit(actor, db, cmd, outcome, before, "tariff.pushed" if as_tariff else _ACTION[type(cmd)])
         except Exception as exc:  # the pile did it; say so, and that the record is missing
-            outcome = CommandOutcome(outcome.ok, f"{outcome.detail} (audit record not written: {exc})",
-                                     outcome.finished_at, outcome.config, outcome.extra)
+            outcome = replace(outcome, detail=f"{outcome.detail} (audit record not written: {exc})")
         result.set_result(outcome)
 
     def done(f: concurrent.futures.Future[CommandOutcome]) -> None:
@@ -92,8 +108,8 @@ def submit(actor: Actor, db: Db, engine: CommandEngine, cmd: PileCommand, *,
     return result
 
 
-def _audit(actor: Actor, db: Db, cmd: PileCommand, outcome: CommandOutcome, before: PileConfig | None,
-           action: str) -> None:
+def _audit(actor: Actor, db: Db, cmd: PileCommand | OcppCommand, outcome: CommandOutcome,
+           before: PileConfig | None, action: str) -> None:
     args = {k: v for k, v in asdict(cmd).items() if k not in ("pile_id", "config", "issued_by")}
     after: dict[str, object] = {"outcome": "ok" if outcome.ok else "failed", "detail": outcome.detail, **args}
     if isinstance(cmd, WriteConfig):
