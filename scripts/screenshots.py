@@ -61,7 +61,8 @@ def main() -> int:
                     w.monitor.pile_view.select_port(1)
                     w.monitor._trend_for(w.piles[pile_id][1], 1)
                 pump(app, 4 if i == 0 else 2)
-                names = {id(getattr(w, a, None)): a for a in ("map", "monitor", "alarms", "users", "accounts", "audit")}
+                names = {id(getattr(w, a, None)): a for a in ("map", "monitor", "alarms", "users", "accounts", "audit",
+                                                                     "card_desk")}
                 name = names.get(id(w.tabs.widget(i)), "settings")
                 if name == "users":
                     w.users.table.selectRow(3)

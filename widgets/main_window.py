@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.alarms, self.tr("Alarms"))
         self.tabs.addTab(self.settings_view, self.tr("Settings"))
         self._people_tabs()
+        self._card_tabs()
         self._account_menu()
         self._status_labels()
         self.tree.selected.connect(self._on_tree)
@@ -112,6 +113,16 @@ class MainWindow(QMainWindow):
     def _may(self, permission: Permission) -> bool:
         actor = self.backend.actor
         return actor is None or allows(actor, permission)
+
+    def _card_tabs(self) -> None:
+        """The card desk for card clerks (MANAGE_CARDS), in front of Settings; the services check again."""
+        actor, db = self.backend.actor, self.backend.db
+        if actor is None or db is None or not allows(actor, Permission.MANAGE_CARDS):
+            return
+        from widgets.card_desk_view import make_card_desk
+
+        self.card_desk = make_card_desk(db, actor, self.settings, self)
+        self.tabs.insertTab(self.tabs.indexOf(self.settings_view), self.card_desk, self.tr("Card desk"))
 
     def _people_tabs(self) -> None:
         """Users, Accounts and Audit, each only for the roles that may use it (the services check again)."""
@@ -318,6 +329,8 @@ class MainWindow(QMainWindow):
             self.tree.select(next(iter(self.stations)))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if hasattr(self, "card_desk"):
+            self.card_desk.shutdown()
         self.settings.setValue("ui/geometry", self.saveGeometry())
         self.settings.setValue("ui/state", self.saveState())
         self.settings.setValue("ui/monitor_split", self.monitor.split.saveState())
