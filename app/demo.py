@@ -76,11 +76,23 @@ def start_demo(*, config: str | None = None, speed: float | None = None, db_url:
         engine = Engine(url)
         engine.start()
         actor = seed_demo(session_factory(engine.sql), demo_residents(site))
+        seed_demo_orders(engine, actor)
         worker = SettlementWorker(session_factory(engine.sql)).attach(engine).start()
     except BaseException:
         sim.close()
         raise
     return DemoRun(site, sim, engine, url, actor, worker)
+
+
+def seed_demo_orders(engine: Engine, actor: Actor) -> None:
+    """A month of work orders (once per demo database): the Work orders tab and its summary have content."""
+    from app.services.demo_maintenance import seed_work_orders
+    from app.services.demo_seed import DEMO_PASSWORD
+
+    db = session_factory(engine.sql)
+    with db() as s:
+        stations = list_stations(s)
+    seed_work_orders(db, actor, stations, DEMO_PASSWORD)
 
 
 def demo_residents(site: SimulatedSite) -> list[DemoResident]:

@@ -62,8 +62,15 @@ def main() -> int:
                     w.monitor._trend_for(w.piles[pile_id][1], 1)
                 pump(app, 4 if i == 0 else 2)
                 names = {id(getattr(w, a, None)): a for a in ("map", "monitor", "alarms", "users", "accounts", "audit",
-                                                                     "card_desk")}
+                                                                     "card_desk", "work_orders")}
                 name = names.get(id(w.tabs.widget(i)), "settings")
+                if name == "work_orders":
+                    w.work_orders.table.selectRow(min(3, w.work_orders.table.rowCount() - 1))
+                    pump(app, 2)
+                    w.grab().save(str(out / f"work_orders-{lang}.png"))
+                    w.work_orders.tabs.setCurrentIndex(1)
+                    pump(app, 2)
+                    name = "work_orders_summary"
                 if name == "users":
                     w.users.table.selectRow(3)
                     pump(app, 2)

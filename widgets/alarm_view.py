@@ -36,6 +36,7 @@ SOUND = RESOURCES / "sounds" / "alarm.wav"
 
 class AlarmsView(QWidget):
     pileActivated = Signal(object)
+    raiseOrderRequested = Signal(object)  # alarm id
 
     def __init__(self, *, load_open: Callable[[], list[AlarmInfo]],
                  load_history: Callable[[datetime, datetime, str | None, str | None], list[AlarmInfo]],
@@ -57,12 +58,15 @@ class AlarmsView(QWidget):
         self.tabs = QTabWidget(self)
         self.live = self._table()
         self.ack = QPushButton(self.tr("Acknowledge…"), self)
+        self.order = QPushButton(self.tr("Raise work order…"), self)
+        self.order.setVisible(False)  # shown for the roles that may raise orders (widgets/maintenance.py)
         self.mute = QCheckBox(self.tr("Mute sound"), self)
         self.count = QLabel("", self)
         live_box = QWidget(self)
         row = QHBoxLayout()
         row.addWidget(self.count, 1)
         row.addWidget(self.mute)
+        row.addWidget(self.order)
         row.addWidget(self.ack)
         lv = QVBoxLayout(live_box)
         lv.addWidget(self.live)
@@ -91,6 +95,7 @@ class AlarmsView(QWidget):
         lay.addWidget(self.tabs)
         self._rows: list[AlarmInfo] = []
         self.ack.clicked.connect(self._ack)
+        self.order.clicked.connect(self._raise_order)
         self.h_go.clicked.connect(self._search)
         self.live.cellDoubleClicked.connect(lambda r, _c: self._rows and self.pileActivated.emit(self._rows[r].pile_id))
         self._sound = self._make_sound()
@@ -183,6 +188,11 @@ class AlarmsView(QWidget):
             return
         run_background(lambda: self.acknowledge(alarm.alarm_id, comment), lambda _r: self.refresh(),
                        lambda e: QMessageBox.warning(self, self.tr("Not acknowledged"), str(e)), parent=self)
+
+    def _raise_order(self) -> None:
+        row = self.live.currentRow()
+        if 0 <= row < len(self._rows):
+            self.raiseOrderRequested.emit(self._rows[row].alarm_id)
 
     def _search(self) -> None:
         until = datetime.now(UTC)

@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.settings_view, self.tr("Settings"))
         self._people_tabs()
         self._card_tabs()
+        self._maintenance_tabs()
         self._account_menu()
         self._status_labels()
         self.tree.selected.connect(self._on_tree)
@@ -149,6 +150,12 @@ class MainWindow(QMainWindow):
             pv.buttons[key].setVisible(allows(actor, Permission.CONTROL_PORTS))
         for key in ("config", "reboot"):
             pv.buttons[key].setVisible(allows(actor, Permission.MANAGE_PILES))
+
+    def _maintenance_tabs(self) -> None:
+        """Work orders and remote O&M (widgets/maintenance.py), for the roles that may use them."""
+        from widgets.maintenance import install_maintenance
+
+        install_maintenance(self)
 
     def _account_menu(self) -> None:
         actor, db = self.backend.actor, self.backend.db

@@ -97,6 +97,8 @@ class PileView(QWidget):
     syncRequested = Signal(object)
     clearFaultRequested = Signal(object, int)
     rebootRequested = Signal(object)
+    orderRequested = Signal(object, int)  # pile id, port: raise a work order
+    historyRequested = Signal(object)  # pile id: its maintenance history
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,7 +121,8 @@ class PileView(QWidget):
         row = QHBoxLayout()
         for key, text in (("start", self.tr("Start port…")), ("stop", self.tr("Stop port")),
                           ("clear", self.tr("Clear fault")), ("config", self.tr("Configuration…")),
-                          ("sync", self.tr("Sync clock")), ("reboot", self.tr("Reboot"))):
+                          ("sync", self.tr("Sync clock")), ("reboot", self.tr("Reboot")),
+                          ("order", self.tr("Work order…")), ("history", self.tr("Maintenance history"))):
             b = QPushButton(text, self)
             b.setEnabled(False)
             self.buttons[key] = b
@@ -141,6 +144,10 @@ class PileView(QWidget):
         b["config"].clicked.connect(lambda: self.pile and self.configRequested.emit(self.pile.pile_id))
         b["sync"].clicked.connect(lambda: self.pile and self.syncRequested.emit(self.pile.pile_id))
         b["reboot"].clicked.connect(lambda: self.pile and self.rebootRequested.emit(self.pile.pile_id))
+        b["order"].clicked.connect(lambda: self.pile and self.orderRequested.emit(self.pile.pile_id, self.current_port))
+        b["history"].clicked.connect(lambda: self.pile and self.historyRequested.emit(self.pile.pile_id))
+        for key in ("order", "history"):  # shown by widgets/maintenance.py for the roles that may use them
+            b[key].setVisible(False)
 
     def show_pile(self, pile: PileInfo, ports: dict[int, PortLive], online: bool, status: PileStatus | None) -> None:
         self.pile = pile

@@ -25,6 +25,8 @@ DEMO_STAFF: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("faka", "发卡员 张敏", (Role.CARD_ADMIN,)),
     ("jiankong", "值班监控 刘洋", (Role.MONITORING_ADMIN,)),
     ("caiwu", "财务 陈静", (Role.FINANCE_ADMIN,)),
+    ("yunwei", "运维 赵刚", (Role.MAINTENANCE,)),
+    ("yunwei2", "运维 孙磊", (Role.MAINTENANCE,)),
 )
 
 

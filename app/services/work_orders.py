@@ -8,9 +8,11 @@ Every call checks the role first, runs in one transaction, and writes a ``work_o
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +45,7 @@ from db.models_maintenance import RepairLog, WorkOrder, WorkOrderStep
 from db.models_people import StaffAccount, StaffRole
 from db.types import utcnow
 
+LOCAL_TZ = ZoneInfo(os.environ.get("CHARGEDESK_TZ", "Asia/Shanghai"))
 SYSTEM = "system"  # actor_login of what the console does by itself (orders raised by rule, escalation)
 DISPATCH_INBOX = f"role:{Role.MONITORING_ADMIN.value}"  # the person on duty sees new fault orders
 
@@ -81,7 +84,7 @@ def _step(s: Session, order: WorkOrder, actor_login: str, action: str, now: date
 
 
 def _number(s: Session, now: datetime) -> str:
-    prefix = f"WO{now:%Y%m%d}-"
+    prefix = f"WO{now.astimezone(LOCAL_TZ):%Y%m%d}-"  # the office's date, as printed on the sheet
     last = s.scalar(select(func.max(WorkOrder.number)).where(WorkOrder.number.startswith(prefix)))
     n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{n:04d}"

@@ -179,209 +179,270 @@
 <context>
     <name>AlarmsView</name>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="48" />
+        <location filename="../../widgets/alarm_view.py" line="49" />
         <source>Pile offline</source>
         <translation>充电桩离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="48" />
+        <location filename="../../widgets/alarm_view.py" line="49" />
         <source>Smoke alarm</source>
         <translation>烟雾报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="49" />
+        <location filename="../../widgets/alarm_view.py" line="50" />
         <source>Over-temperature</source>
         <translation>过温</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="49" />
+        <location filename="../../widgets/alarm_view.py" line="50" />
         <source>Cabinet door open</source>
         <translation>柜门打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="50" />
+        <location filename="../../widgets/alarm_view.py" line="51" />
         <source>Mains supply lost</source>
         <translation>市电断电</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="50" />
+        <location filename="../../widgets/alarm_view.py" line="51" />
         <source>Pile internal fault</source>
         <translation>充电桩内部故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="51" />
+        <location filename="../../widgets/alarm_view.py" line="52" />
         <source>Port overload</source>
         <translation>端口过载</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="51" />
+        <location filename="../../widgets/alarm_view.py" line="52" />
         <source>Short circuit</source>
         <translation>短路</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="52" />
+        <location filename="../../widgets/alarm_view.py" line="53" />
         <source>Relay stuck</source>
         <translation>继电器粘连</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="52" />
+        <location filename="../../widgets/alarm_view.py" line="53" />
         <source>Faulty line</source>
         <translation>线路故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="53" />
+        <location filename="../../widgets/alarm_view.py" line="54" />
         <source>Metering error</source>
         <translation>计量故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="55" />
+        <location filename="../../widgets/alarm_view.py" line="56" />
         <source>critical</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="55" />
+        <location filename="../../widgets/alarm_view.py" line="56" />
         <source>major</source>
         <translation>重要</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="55" />
+        <location filename="../../widgets/alarm_view.py" line="56" />
         <source>minor</source>
         <translation>次要</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="56" />
+        <location filename="../../widgets/alarm_view.py" line="57" />
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="56" />
+        <location filename="../../widgets/alarm_view.py" line="57" />
         <source>info</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="59" />
+        <location filename="../../widgets/alarm_view.py" line="60" />
         <source>Acknowledge…</source>
         <translation>确认…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="60" />
+        <location filename="../../widgets/alarm_view.py" line="61" />
+        <source>Raise work order…</source>
+        <translation>生成工单…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/alarm_view.py" line="63" />
         <source>Mute sound</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="70" />
+        <location filename="../../widgets/alarm_view.py" line="74" />
         <source>Active</source>
         <translation>当前告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="73" />
+        <location filename="../../widgets/alarm_view.py" line="77" />
         <source>Last 24 hours</source>
         <translation>最近24小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="73" />
+        <location filename="../../widgets/alarm_view.py" line="77" />
         <source>Last 7 days</source>
         <translation>最近7天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="73" />
+        <location filename="../../widgets/alarm_view.py" line="77" />
         <source>Last 30 days</source>
         <translation>最近30天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="76" />
+        <location filename="../../widgets/alarm_view.py" line="80" />
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="80" />
+        <location filename="../../widgets/alarm_view.py" line="84" />
         <source>Pile code</source>
         <translation>桩编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="81" />
+        <location filename="../../widgets/alarm_view.py" line="85" />
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="89" />
+        <location filename="../../widgets/alarm_view.py" line="93" />
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="102" />
+        <location filename="../../widgets/alarm_view.py" line="107" />
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="102" />
+        <location filename="../../widgets/alarm_view.py" line="107" />
         <source>Raised</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="102" />
+        <location filename="../../widgets/alarm_view.py" line="107" />
         <source>Pile</source>
         <translation>充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="102" />
+        <location filename="../../widgets/alarm_view.py" line="107" />
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="103" />
+        <location filename="../../widgets/alarm_view.py" line="108" />
         <source>Alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="103" />
+        <location filename="../../widgets/alarm_view.py" line="108" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="103" />
+        <location filename="../../widgets/alarm_view.py" line="108" />
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="128" />
+        <location filename="../../widgets/alarm_view.py" line="133" />
         <source>%1 active, %2 waiting for acknowledgement</source>
         <translation>当前 %1 条，待确认 %2 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="134" />
+        <location filename="../../widgets/alarm_view.py" line="139" />
         <source>active</source>
         <translation>未恢复</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="134" />
+        <location filename="../../widgets/alarm_view.py" line="139" />
         <source>cleared %1</source>
         <translation>%1 已恢复</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="165" />
+        <location filename="../../widgets/alarm_view.py" line="170" />
         <source>port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="169" />
+        <location filename="../../widgets/alarm_view.py" line="174" />
         <source>Critical alarm</source>
         <translation>紧急告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="180" />
+        <location filename="../../widgets/alarm_view.py" line="185" />
         <source>Acknowledge alarm</source>
         <translation>确认告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="181" />
+        <location filename="../../widgets/alarm_view.py" line="186" />
         <source>Comment (what was done):</source>
         <translation>处理说明：</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="185" />
+        <location filename="../../widgets/alarm_view.py" line="190" />
         <source>Not acknowledged</source>
         <translation>未能确认</translation>
+    </message>
+</context>
+<context>
+    <name>AmountDialog</name>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="78" />
+        <source>Amount (¥)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="82" />
+        <source>Paid by</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="85" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="102" />
+        <source>At most %1</source>
+        <translation>最多 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="105" />
+        <source>A reason is needed.</source>
+        <translation>必须填写原因。</translation>
+    </message>
+</context>
+<context>
+    <name>AssignDialog</name>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="100" />
+        <source>Assign %1</source>
+        <translation>派单 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="104" />
+        <source>Technician</source>
+        <translation>运维人员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="105" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="111" />
+        <source>%1 (%2) — %3 open</source>
+        <translation>%1（%2）— 在办 %3</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="115" />
+        <source>No account has the maintenance role yet.</source>
+        <translation>还没有任何账号拥有运维人员角色。</translation>
     </message>
 </context>
 <context>
@@ -496,6 +557,379 @@
         <location filename="../../widgets/admin_views.py" line="244" />
         <source>The audit chain is BROKEN: %1 problems.</source>
         <translation>审计链被破坏：%1 处问题。</translation>
+    </message>
+</context>
+<context>
+    <name>CardDeskView</name>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="69" />
+        <source>Card reader: looking…</source>
+        <translation>读卡器：查找中…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="71" />
+        <source>Card number, name or phone</source>
+        <translation>卡号、姓名或电话</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="80" />
+        <location filename="../../widgets/card_desk_view.py" line="241" />
+        <source>Place a card on the reader</source>
+        <translation>请把卡放在读卡器上</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="93" />
+        <source>Read card</source>
+        <translation>读卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="93" />
+        <source>Issue</source>
+        <translation>发卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="93" />
+        <location filename="../../widgets/card_desk_view.py" line="271" />
+        <source>Top up</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="94" />
+        <location filename="../../widgets/card_desk_view.py" line="187" />
+        <location filename="../../widgets/card_desk_view.py" line="282" />
+        <source>Monthly</source>
+        <translation>包月</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="94" />
+        <source>Un-grey</source>
+        <translation>解灰</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="94" />
+        <source>Return card</source>
+        <translation>退卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="95" />
+        <location filename="../../widgets/card_desk_view.py" line="333" />
+        <source>Report loss</source>
+        <translation>挂失</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="95" />
+        <source>Replace</source>
+        <translation>补卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="95" />
+        <location filename="../../widgets/card_desk_view.py" line="112" />
+        <source>Receipt</source>
+        <translation>收据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="111" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="111" />
+        <location filename="../../widgets/card_desk_view.py" line="114" />
+        <location filename="../../widgets/card_desk_view.py" line="117" />
+        <source>Card</source>
+        <translation>卡号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="111" />
+        <source>Operation</source>
+        <translation>业务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="111" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="112" />
+        <source>Balance after</source>
+        <translation>办理后余额</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="112" />
+        <source>Paid by</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="112" />
+        <source>Clerk</source>
+        <translation>经办人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="113" />
+        <location filename="../../widgets/card_desk_view.py" line="117" />
+        <location filename="../../widgets/card_desk_view.py" line="192" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="114" />
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="114" />
+        <source>Pile</source>
+        <translation>充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="114" />
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="115" />
+        <source>Minutes</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="115" />
+        <source>Energy (kWh)</source>
+        <translation>电量（kWh）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="115" />
+        <source>Paid</source>
+        <translation>扣费</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="115" />
+        <source>Refund</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="116" />
+        <source>Stop reason</source>
+        <translation>结束原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="117" />
+        <source>Holder</source>
+        <translation>持卡人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="117" />
+        <location filename="../../widgets/card_desk_view.py" line="192" />
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="118" />
+        <source>Balance</source>
+        <translation>余额</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="118" />
+        <location filename="../../widgets/card_desk_view.py" line="192" />
+        <source>Deposit</source>
+        <translation>押金</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="119" />
+        <source>Operations</source>
+        <translation>业务记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="120" />
+        <source>Charging records</source>
+        <translation>充电记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="121" />
+        <source>Search results</source>
+        <translation>查询结果</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="136" />
+        <source>No card master key on this computer: ask the administrator to create or import it (Settings).</source>
+        <translation>本机没有 IC 卡主密钥：请管理员生成或导入（设置）。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="247" />
+        <source>Card reader: %1</source>
+        <translation>读卡器：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="247" />
+        <source>No card reader: %1</source>
+        <translation>没有读卡器：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="271" />
+        <source>Top up card %1 (%2)</source>
+        <translation>给卡 %1（%2）充值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="282" />
+        <source>Months</source>
+        <translation>月数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="285" />
+        <source>Monthly fee</source>
+        <translation>包月费</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="285" />
+        <source>Monthly card %1 for %2 months</source>
+        <translation>卡 %1 包月 %2 个月</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="301" />
+        <source>Pile %1 port %2, %3 held</source>
+        <translation>充电桩 %1 端口 %2，预扣 %3</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="305" />
+        <source>From the pile's record: charged %1, %2 back</source>
+        <translation>按充电桩记录：扣费 %1，退回 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="323" />
+        <source>Return card %1: pay back %2 (balance %3 + deposit %4) in cash?</source>
+        <translation>退卡 %1：以现金退还 %2（余额 %3 + 押金 %4）？</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="333" />
+        <source>Card %1 is lost. Reason / note:</source>
+        <translation>卡 %1 挂失。原因 / 备注：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="335" />
+        <source>Blacklist card %1 now?</source>
+        <translation>现在把卡 %1 列入黑名单？</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="337" />
+        <source>Card %1 blacklisted (%2 cards on the blacklist)</source>
+        <translation>卡 %1 已列入黑名单（黑名单共 %2 张卡）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="346" />
+        <source>Find the lost card first (search box), then put a blank card on the reader.</source>
+        <translation>请先查到挂失的卡（查询框），再把空白卡放到读卡器上。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="348" />
+        <source>Make this blank card the replacement of lost card %1, with its balance?</source>
+        <translation>用这张空白卡补办挂失的卡 %1，并转入其余额？</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="410" />
+        <source>Cards %1 · money in %2 · paid back %3 · %4 charging records</source>
+        <translation>卡 %1 · 收入 %2 · 退还 %3 · 充电记录 %4 条</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="178" />
+        <source>Blank card</source>
+        <translation>空白卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="180" />
+        <source>UID %1 — ready to issue</source>
+        <translation>UID %1 — 可以发卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="183" />
+        <source>Card %1</source>
+        <translation>卡 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="186" />
+        <source>(not registered here)</source>
+        <translation>（本系统未登记）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="187" />
+        <source>Stored value</source>
+        <translation>储值卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="187" />
+        <source>Free</source>
+        <translation>免费卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="188" />
+        <source>Staff</source>
+        <translation>员工卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="189" />
+        <source>Active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="189" />
+        <source>Reported lost — refuse</source>
+        <translation>已挂失 — 拒绝受理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="190" />
+        <source>Returned</source>
+        <translation>已退卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="190" />
+        <source>Replaced — refuse</source>
+        <translation>已补卡作废 — 拒绝受理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="191" />
+        <source>Not in this database</source>
+        <translation>本系统未登记</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="192" />
+        <source>Monthly until</source>
+        <translation>包月到期</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="198" />
+        <source>GREY-LOCKED by pile %1 port %2 since %3, %4 held</source>
+        <translation>灰锁：充电桩 %1 端口 %2，自 %3 起，预扣 %4</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="203" />
+        <source>Grey lock record damaged: un-grey by hand</source>
+        <translation>灰锁记录损坏：请人工解灰</translation>
+    </message>
+</context>
+<context>
+    <name>CardDialogs</name>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="45" />
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="46" />
+        <source>WeChat Pay</source>
+        <translation>微信支付</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="47" />
+        <source>Alipay</source>
+        <translation>支付宝</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="48" />
+        <source>Bank transfer</source>
+        <translation>银行转账</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="60" />
+        <source>Confirm</source>
+        <translation>确认</translation>
     </message>
 </context>
 <context>
@@ -738,6 +1172,79 @@
     </message>
 </context>
 <context>
+    <name>IssueDialog</name>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="119" />
+        <source>Issue a card</source>
+        <translation>发卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="123" />
+        <source>Name, phone or room</source>
+        <translation>姓名、电话或房号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="125" />
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="128" />
+        <source>Stored value</source>
+        <translation>储值卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="128" />
+        <source>Monthly</source>
+        <translation>包月卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="129" />
+        <source>Free</source>
+        <translation>免费卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="129" />
+        <source>Staff</source>
+        <translation>员工卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="131" />
+        <source>Card type</source>
+        <translation>卡类型</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="137" />
+        <source>Deposit (¥)</source>
+        <translation>押金（元）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="138" />
+        <source>First top-up (¥)</source>
+        <translation>首次充值（元）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="139" />
+        <source>Monthly until</source>
+        <translation>包月到期日</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="140" />
+        <source>Paid by</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="173" />
+        <source>Choose the user.</source>
+        <translation>请选择用户。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="183" />
+        <source>Issue a %1 card to %2: deposit %3, top-up %4, total %5 (%6)?</source>
+        <translation>给 %2 发一张%1：押金 %3，充值 %4，共收 %5（%6）？</translation>
+    </message>
+</context>
+<context>
     <name>Language</name>
     <message>
         <location filename="../../widgets/messages.py" line="12" />
@@ -816,146 +1323,156 @@
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="127" />
+        <location filename="../../widgets/main_window.py" line="139" />
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="131" />
+        <location filename="../../widgets/main_window.py" line="143" />
         <source>Accounts</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="135" />
+        <location filename="../../widgets/main_window.py" line="147" />
         <source>Audit</source>
         <translation>审计</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="149" />
+        <location filename="../../widgets/main_window.py" line="167" />
         <source>Account: %1</source>
         <translation>账号：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="150" />
+        <location filename="../../widgets/main_window.py" line="168" />
         <source>Change password…</source>
         <translation>修改密码…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="152" />
+        <location filename="../../widgets/main_window.py" line="170" />
         <source>Lock now</source>
         <translation>立即锁定</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="155" />
+        <location filename="../../widgets/main_window.py" line="173" />
         <source>demo (simulated community)</source>
         <translation>演示（模拟小区）</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="166" />
+        <location filename="../../widgets/main_window.py" line="184" />
         <source>The map is not available: %1</source>
         <translation>地图不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="173" />
+        <location filename="../../widgets/main_window.py" line="191" />
         <source>Cloud: not connected</source>
         <translation>云平台：未连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="184" />
+        <location filename="../../widgets/main_window.py" line="202" />
         <source>Engine: running</source>
         <translation>引擎：运行中</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="184" />
+        <location filename="../../widgets/main_window.py" line="202" />
         <source>Engine: no lines</source>
         <translation>引擎：无通信线路</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="185" />
+        <location filename="../../widgets/main_window.py" line="203" />
         <source>RS-485 %1/%2 up · TCP %3 · %4 polls/s · worst error rate %5</source>
         <translation>RS-485 %1/%2 正常 · TCP %3 · %4 次轮询/秒 · 最高误码率 %5</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="189" />
+        <location filename="../../widgets/main_window.py" line="207" />
         <source>Piles online %1 / %2</source>
         <translation>在线桩 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="193" />
+        <location filename="../../widgets/main_window.py" line="211" />
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="196" />
+        <location filename="../../widgets/main_window.py" line="214" />
         <source>Database: ERROR %1 (%2 rows waiting)</source>
         <translation>数据库错误：%1（%2 条待写入）</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="240" />
+        <location filename="../../widgets/main_window.py" line="258" />
         <source>%1: sending %2 …</source>
         <translation>%1：正在发送“%2”…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="244" />
+        <location filename="../../widgets/main_window.py" line="262" />
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="244" />
+        <location filename="../../widgets/main_window.py" line="262" />
         <source>FAILED</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="262" />
+        <location filename="../../widgets/main_window.py" line="280" />
         <source>start port</source>
         <translation>启动端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="262" />
+        <location filename="../../widgets/main_window.py" line="280" />
         <source>stop port</source>
         <translation>停止端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="263" />
+        <location filename="../../widgets/main_window.py" line="281" />
         <source>sync clock</source>
         <translation>校时</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="263" />
+        <location filename="../../widgets/main_window.py" line="281" />
         <source>reboot</source>
         <translation>重启</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="264" />
+        <location filename="../../widgets/main_window.py" line="282" />
         <source>clear fault</source>
         <translation>清除故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="264" />
+        <location filename="../../widgets/main_window.py" line="282" />
         <source>read configuration</source>
         <translation>读取参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="265" />
+        <location filename="../../widgets/main_window.py" line="283" />
         <source>write configuration</source>
         <translation>写入参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="278" />
+        <location filename="../../widgets/main_window.py" line="296" />
         <source>Reboot pile</source>
         <translation>重启充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="279" />
+        <location filename="../../widgets/main_window.py" line="297" />
         <source>Reboot %1? Charging sessions resume after the restart if the pile has power-failure memory on.</source>
         <translation>确定重启 %1？若开启断电记忆，重启后充电将继续。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="289" />
+        <location filename="../../widgets/main_window.py" line="307" />
         <source>Configuration</source>
         <translation>参数配置</translation>
     </message>
-<message><source>Card desk</source><translation>发卡台</translation></message></context>
+    <message>
+        <location filename="../../widgets/main_window.py" line="126" />
+        <source>Card desk</source>
+        <translation>发卡台</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maintenance.py" line="27" />
+        <source>Work orders</source>
+        <translation>工单</translation>
+    </message>
+</context>
 <context>
     <name>MapView</name>
     <message>
@@ -1105,94 +1622,333 @@
     </message>
 </context>
 <context>
+    <name>OrderDetailPanel</name>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="70" />
+        <location filename="../../widgets/wo_detail.py" line="123" />
+        <source>Select an order.</source>
+        <translation>请选择工单。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="76" />
+        <source>Assign…</source>
+        <translation>派单…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="76" />
+        <source>Take</source>
+        <translation>领取</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="76" />
+        <source>Start</source>
+        <translation>开始处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="77" />
+        <source>Repair log…</source>
+        <translation>维修记录…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="77" />
+        <source>Resolve…</source>
+        <translation>处理完成…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="77" />
+        <source>Verify</source>
+        <translation>验收</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="78" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="78" />
+        <source>Reopen…</source>
+        <translation>重新打开…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="78" />
+        <source>Cancel order…</source>
+        <translation>作废…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="79" />
+        <source>Note…</source>
+        <translation>备注…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="79" />
+        <source>Photo…</source>
+        <translation>照片…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="79" />
+        <source>Diagnose</source>
+        <translation>远程诊断</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="80" />
+        <source>Print sheet…</source>
+        <translation>打印工单…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="80" />
+        <source>Show pile</source>
+        <translation>查看充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="88" />
+        <location filename="../../widgets/wo_detail.py" line="90" />
+        <location filename="../../widgets/wo_detail.py" line="92" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="88" />
+        <location filename="../../widgets/wo_detail.py" line="90" />
+        <location filename="../../widgets/wo_detail.py" line="92" />
+        <source>By</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="88" />
+        <source>Step</source>
+        <translation>步骤</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="88" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="89" />
+        <location filename="../../widgets/wo_detail.py" line="226" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="90" />
+        <source>Cause</source>
+        <translation>故障原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="90" />
+        <source>Parts</source>
+        <translation>更换部件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="91" />
+        <source>Minutes</source>
+        <translation>用时（分）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="91" />
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="92" />
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="92" />
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="95" />
+        <source>History</source>
+        <translation>处理过程</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="96" />
+        <source>Repairs</source>
+        <translation>维修记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="97" />
+        <source>Photos</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="108" />
+        <source>What was done</source>
+        <translation>处理情况</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="111" />
+        <source>Why is it reopened</source>
+        <translation>重新打开的原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="112" />
+        <source>Why is it cancelled</source>
+        <translation>作废原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="130" />
+        <source>OVERDUE</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="137" />
+        <source>Technician: %1 · due %2</source>
+        <translation>运维人员：%1 · 期限 %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="139" />
+        <source>Raised %1 by %2</source>
+        <translation>%1 由 %2 创建</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="144" />
+        <source>Resolution: %1</source>
+        <translation>处理结果：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="194" />
+        <source>Work order</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="226" />
+        <source>Note on %1</source>
+        <translation>%1 备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="233" />
+        <source>Attach a photo</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="234" />
+        <source>Images (*.jpg *.jpeg *.png *.heic *.bmp);;All files (*)</source>
+        <translation>图片 (*.jpg *.jpeg *.png *.heic *.bmp);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="255" />
+        <source>Photo</source>
+        <translation>照片</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="261" />
+        <source>Save the work-order sheet</source>
+        <translation>保存工单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="262" />
+        <source>PDF (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_detail.py" line="272" />
+        <source>Work-order sheet</source>
+        <translation>工单打印</translation>
+    </message>
+</context>
+<context>
     <name>PileView</name>
     <message>
-        <location filename="../../widgets/pile_view.py" line="105" />
+        <location filename="../../widgets/pile_view.py" line="107" />
         <source>Select a pile in the tree or on the map</source>
         <translation>请在左侧列表或地图上选择充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="120" />
+        <location filename="../../widgets/pile_view.py" line="122" />
         <source>Start port…</source>
         <translation>启动端口…</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="120" />
+        <location filename="../../widgets/pile_view.py" line="122" />
         <source>Stop port</source>
         <translation>停止端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="121" />
+        <location filename="../../widgets/pile_view.py" line="123" />
         <source>Clear fault</source>
         <translation>清除故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="121" />
+        <location filename="../../widgets/pile_view.py" line="123" />
         <source>Configuration…</source>
         <translation>参数配置…</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="122" />
+        <location filename="../../widgets/pile_view.py" line="124" />
         <source>Sync clock</source>
         <translation>校时</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="122" />
+        <location filename="../../widgets/pile_view.py" line="124" />
         <source>Reboot</source>
         <translation>重启</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="186" />
+        <location filename="../../widgets/pile_view.py" line="125" />
+        <source>Work order…</source>
+        <translation>报修工单…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="125" />
+        <source>Maintenance history</source>
+        <translation>维修历史</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/pile_view.py" line="193" />
         <source>Offline — not answering</source>
         <translation>离线——无应答</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="192" />
+        <location filename="../../widgets/pile_view.py" line="199" />
         <source>SMOKE</source>
         <translation>烟雾</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="193" />
+        <location filename="../../widgets/pile_view.py" line="200" />
         <source>OVER-TEMP</source>
         <translation>过温</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="194" />
+        <location filename="../../widgets/pile_view.py" line="201" />
         <source>door open</source>
         <translation>柜门打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="195" />
+        <location filename="../../widgets/pile_view.py" line="202" />
         <source>night cut-off</source>
         <translation>夜间断电</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="196" />
+        <location filename="../../widgets/pile_view.py" line="203" />
         <source>free mode</source>
         <translation>免费模式</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="197" />
+        <location filename="../../widgets/pile_view.py" line="204" />
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="197" />
+        <location filename="../../widgets/pile_view.py" line="204" />
         <source>Smoke</source>
         <translation>烟感</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="197" />
+        <location filename="../../widgets/pile_view.py" line="204" />
         <source>Meter</source>
         <translation>电表</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="198" />
+        <location filename="../../widgets/pile_view.py" line="205" />
         <source>Mains</source>
         <translation>市电</translation>
     </message>
     <message>
-        <location filename="../../widgets/pile_view.py" line="198" />
+        <location filename="../../widgets/pile_view.py" line="205" />
         <source>Power</source>
         <translation>功率</translation>
     </message>
@@ -1420,6 +2176,165 @@
     </message>
 </context>
 <context>
+    <name>RaiseOrderDialog</name>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="30" />
+        <source>New work order</source>
+        <translation>新建工单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="34" />
+        <source>Pile fault</source>
+        <translation>充电桩故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="35" />
+        <source>Resident complaint</source>
+        <translation>用户投诉</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="37" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="41" />
+        <source>Community</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="43" />
+        <source>Pile</source>
+        <translation>充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="46" />
+        <source>whole pile</source>
+        <translation>整桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="47" />
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="52" />
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="53" />
+        <source>Title (empty: from the pile)</source>
+        <translation>标题（留空则按充电桩生成）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="54" />
+        <source>Reported by (name, phone)</source>
+        <translation>报修人（姓名、电话）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="57" />
+        <source>Description</source>
+        <translation>故障描述</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="59" />
+        <source>— assign later —</source>
+        <translation>— 稍后派单 —</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="63" />
+        <source>Technician</source>
+        <translation>运维人员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="76" />
+        <source>— none (about the community) —</source>
+        <translation>— 无（针对小区）—</translation>
+    </message>
+</context>
+<context>
+    <name>ReceiptDialog</name>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="261" />
+        <source>Receipt %1</source>
+        <translation>收据 %1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="266" />
+        <source>80 mm roll</source>
+        <translation>80 mm 卷纸</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="268" />
+        <source>Paper</source>
+        <translation>纸张</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="279" />
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="280" />
+        <source>Save PDF…</source>
+        <translation>保存 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="281" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="310" />
+        <source>Save receipt</source>
+        <translation>保存收据</translation>
+    </message>
+</context>
+<context>
+    <name>RepairDialog</name>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="134" />
+        <source>Repair log for %1</source>
+        <translation>%1 维修记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="139" />
+        <source>Cause</source>
+        <translation>故障原因</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="142" />
+        <source>One part per line, e.g. 10 A socket ×1</source>
+        <translation>每行一个部件，如 10A 插座 ×1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="143" />
+        <source>Parts replaced</source>
+        <translation>更换部件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="146" />
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="148" />
+        <source>Time spent</source>
+        <translation>用时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="152" />
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_dialogs.py" line="153" />
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+</context>
+<context>
     <name>SettingsView</name>
     <message>
         <location filename="../../widgets/settings_view.py" line="37" />
@@ -1561,6 +2476,84 @@
         <location filename="../../widgets/station_tree.py" line="118" />
         <source>offline</source>
         <translation>离线</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryView</name>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="44" />
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="44" />
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="44" />
+        <source>Last 90 days</source>
+        <translation>最近 90 天</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="47" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="50" />
+        <source>Period</source>
+        <translation>统计期间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="55" />
+        <source>Community</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="55" />
+        <source>Open</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="55" />
+        <source>Overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="56" />
+        <source>Raised</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="56" />
+        <source>Resolved</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="57" />
+        <source>Mean time to repair (h:mm)</source>
+        <translation>平均修复时间（时:分）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="57" />
+        <source>Open by severity</source>
+        <translation>未完成（按严重程度）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="63" />
+        <source>Hours to repair</source>
+        <translation>修复时间（小时）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="89" />
+        <source>All communities</source>
+        <translation>全部小区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_summary.py" line="114" />
+        <source>%1 resolved in the period, mean time to repair %2</source>
+        <translation>期间已处理 %1 单，平均修复时间 %2</translation>
     </message>
 </context>
 <context>
@@ -1785,6 +2778,44 @@
         <location filename="../../widgets/trend_view.py" line="226" />
         <source>Export CSV</source>
         <translation>导出CSV</translation>
+    </message>
+</context>
+<context>
+    <name>UngreyDialog</name>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="198" />
+        <source>Un-grey the card</source>
+        <translation>解灰</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="201" />
+        <source>No record from the pile yet</source>
+        <translation>尚未收到充电桩的记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="203" />
+        <source>Decide by hand (amount back onto the card, at most %1)</source>
+        <translation>人工解灰（退回卡内的金额，最多 %1）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="208" />
+        <source>Reason (required by hand)</source>
+        <translation>原因（人工解灰必填）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="224" />
+        <source>Settle the card from the pile's record?</source>
+        <translation>按充电桩的记录解灰？</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="233" />
+        <source>At most %1, and a reason is needed.</source>
+        <translation>最多 %1，并且必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="235" />
+        <source>Put %1 back onto the card and clear the lock?</source>
+        <translation>把 %1 退回卡内并解除灰锁？</translation>
     </message>
 </context>
 <context>
@@ -2110,4 +3141,264 @@
         <translation>未导入任何数据：%1 行有问题。请修改文件后重新导入。</translation>
     </message>
 </context>
-<context><name>AmountDialog</name><message><source>Amount (¥)</source><translation>金额（元）</translation></message><message><source>Paid by</source><translation>支付方式</translation></message><message><source>Reason</source><translation>原因</translation></message><message><source>At most %1</source><translation>最多 %1</translation></message><message><source>A reason is needed.</source><translation>必须填写原因。</translation></message></context><context><name>CardDialogs</name><message><source>Cash</source><translation>现金</translation></message><message><source>WeChat Pay</source><translation>微信支付</translation></message><message><source>Alipay</source><translation>支付宝</translation></message><message><source>Bank transfer</source><translation>银行转账</translation></message><message><source>Confirm</source><translation>确认</translation></message></context><context><name>CardDeskView</name><message><source>Card reader: looking…</source><translation>读卡器：查找中…</translation></message><message><source>Card number, name or phone</source><translation>卡号、姓名或电话</translation></message><message><source>Place a card on the reader</source><translation>请把卡放在读卡器上</translation></message><message><source>Read card</source><translation>读卡</translation></message><message><source>Issue</source><translation>发卡</translation></message><message><source>Top up</source><translation>充值</translation></message><message><source>Monthly</source><translation>包月</translation></message><message><source>Un-grey</source><translation>解灰</translation></message><message><source>Return card</source><translation>退卡</translation></message><message><source>Report loss</source><translation>挂失</translation></message><message><source>Replace</source><translation>补卡</translation></message><message><source>Receipt</source><translation>收据</translation></message><message><source>Time</source><translation>时间</translation></message><message><source>Card</source><translation>卡号</translation></message><message><source>Operation</source><translation>业务</translation></message><message><source>Amount</source><translation>金额</translation></message><message><source>Balance after</source><translation>办理后余额</translation></message><message><source>Paid by</source><translation>支付方式</translation></message><message><source>Clerk</source><translation>经办人</translation></message><message><source>State</source><translation>状态</translation></message><message><source>Start</source><translation>开始</translation></message><message><source>Pile</source><translation>充电桩</translation></message><message><source>Port</source><translation>端口</translation></message><message><source>Minutes</source><translation>分钟</translation></message><message><source>Energy (kWh)</source><translation>电量（kWh）</translation></message><message><source>Paid</source><translation>扣费</translation></message><message><source>Refund</source><translation>退款</translation></message><message><source>Stop reason</source><translation>结束原因</translation></message><message><source>Holder</source><translation>持卡人</translation></message><message><source>Type</source><translation>类型</translation></message><message><source>Balance</source><translation>余额</translation></message><message><source>Deposit</source><translation>押金</translation></message><message><source>Operations</source><translation>业务记录</translation></message><message><source>Charging records</source><translation>充电记录</translation></message><message><source>Search results</source><translation>查询结果</translation></message><message><source>No card master key on this computer: ask the administrator to create or import it (Settings).</source><translation>本机没有 IC 卡主密钥：请管理员生成或导入（设置）。</translation></message><message><source>Card reader: %1</source><translation>读卡器：%1</translation></message><message><source>No card reader: %1</source><translation>没有读卡器：%1</translation></message><message><source>Top up card %1 (%2)</source><translation>给卡 %1（%2）充值</translation></message><message><source>Months</source><translation>月数</translation></message><message><source>Monthly fee</source><translation>包月费</translation></message><message><source>Monthly card %1 for %2 months</source><translation>卡 %1 包月 %2 个月</translation></message><message><source>Pile %1 port %2, %3 held</source><translation>充电桩 %1 端口 %2，预扣 %3</translation></message><message><source>From the pile's record: charged %1, %2 back</source><translation>按充电桩记录：扣费 %1，退回 %2</translation></message><message><source>Return card %1: pay back %2 (balance %3 + deposit %4) in cash?</source><translation>退卡 %1：以现金退还 %2（余额 %3 + 押金 %4）？</translation></message><message><source>Card %1 is lost. Reason / note:</source><translation>卡 %1 挂失。原因 / 备注：</translation></message><message><source>Blacklist card %1 now?</source><translation>现在把卡 %1 列入黑名单？</translation></message><message><source>Card %1 blacklisted (%2 cards on the blacklist)</source><translation>卡 %1 已列入黑名单（黑名单共 %2 张卡）</translation></message><message><source>Find the lost card first (search box), then put a blank card on the reader.</source><translation>请先查到挂失的卡（查询框），再把空白卡放到读卡器上。</translation></message><message><source>Make this blank card the replacement of lost card %1, with its balance?</source><translation>用这张空白卡补办挂失的卡 %1，并转入其余额？</translation></message><message><source>Cards %1 · money in %2 · paid back %3 · %4 charging records</source><translation>卡 %1 · 收入 %2 · 退还 %3 · 充电记录 %4 条</translation></message><message><source>Blank card</source><translation>空白卡</translation></message><message><source>UID %1 — ready to issue</source><translation>UID %1 — 可以发卡</translation></message><message><source>Card %1</source><translation>卡 %1</translation></message><message><source>(not registered here)</source><translation>（本系统未登记）</translation></message><message><source>Stored value</source><translation>储值卡</translation></message><message><source>Free</source><translation>免费卡</translation></message><message><source>Staff</source><translation>员工卡</translation></message><message><source>Active</source><translation>正常</translation></message><message><source>Reported lost — refuse</source><translation>已挂失 — 拒绝受理</translation></message><message><source>Returned</source><translation>已退卡</translation></message><message><source>Replaced — refuse</source><translation>已补卡作废 — 拒绝受理</translation></message><message><source>Not in this database</source><translation>本系统未登记</translation></message><message><source>Monthly until</source><translation>包月到期</translation></message><message><source>GREY-LOCKED by pile %1 port %2 since %3, %4 held</source><translation>灰锁：充电桩 %1 端口 %2，自 %3 起，预扣 %4</translation></message><message><source>Grey lock record damaged: un-grey by hand</source><translation>灰锁记录损坏：请人工解灰</translation></message></context><context><name>IssueDialog</name><message><source>Issue a card</source><translation>发卡</translation></message><message><source>Name, phone or room</source><translation>姓名、电话或房号</translation></message><message><source>User</source><translation>用户</translation></message><message><source>Stored value</source><translation>储值卡</translation></message><message><source>Monthly</source><translation>包月卡</translation></message><message><source>Free</source><translation>免费卡</translation></message><message><source>Staff</source><translation>员工卡</translation></message><message><source>Card type</source><translation>卡类型</translation></message><message><source>Deposit (¥)</source><translation>押金（元）</translation></message><message><source>First top-up (¥)</source><translation>首次充值（元）</translation></message><message><source>Monthly until</source><translation>包月到期日</translation></message><message><source>Paid by</source><translation>支付方式</translation></message><message><source>Choose the user.</source><translation>请选择用户。</translation></message><message><source>Issue a %1 card to %2: deposit %3, top-up %4, total %5 (%6)?</source><translation>给 %2 发一张%1：押金 %3，充值 %4，共收 %5（%6）？</translation></message></context><context><name>ReceiptDialog</name><message><source>Receipt %1</source><translation>收据 %1</translation></message><message><source>80 mm roll</source><translation>80 mm 卷纸</translation></message><message><source>Paper</source><translation>纸张</translation></message><message><source>Print…</source><translation>打印…</translation></message><message><source>Save PDF…</source><translation>保存 PDF…</translation></message><message><source>Close</source><translation>关闭</translation></message><message><source>Save receipt</source><translation>保存收据</translation></message></context><context><name>UngreyDialog</name><message><source>Un-grey the card</source><translation>解灰</translation></message><message><source>No record from the pile yet</source><translation>尚未收到充电桩的记录</translation></message><message><source>Decide by hand (amount back onto the card, at most %1)</source><translation>人工解灰（退回卡内的金额，最多 %1）</translation></message><message><source>Reason (required by hand)</source><translation>原因（人工解灰必填）</translation></message><message><source>Settle the card from the pile's record?</source><translation>按充电桩的记录解灰？</translation></message><message><source>At most %1, and a reason is needed.</source><translation>最多 %1，并且必须填写原因。</translation></message><message><source>Put %1 back onto the card and clear the lock?</source><translation>把 %1 退回卡内并解除灰锁？</translation></message></context></TS>
+<context>
+    <name>WorkOrders</name>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="12" />
+        <source>new</source>
+        <translation>新建</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="13" />
+        <location filename="../../widgets/wo_names.py" line="37" />
+        <source>assigned</source>
+        <translation>已派单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="14" />
+        <source>in progress</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="15" />
+        <location filename="../../widgets/wo_names.py" line="39" />
+        <source>resolved</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="16" />
+        <location filename="../../widgets/wo_names.py" line="40" />
+        <source>verified</source>
+        <translation>已验收</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="17" />
+        <location filename="../../widgets/wo_names.py" line="41" />
+        <source>closed</source>
+        <translation>已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="21" />
+        <source>critical</source>
+        <translation>紧急</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="22" />
+        <source>major</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="23" />
+        <source>minor</source>
+        <translation>一般</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="24" />
+        <source>warning</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="25" />
+        <source>info</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="29" />
+        <source>fixed</source>
+        <translation>已修复</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="30" />
+        <source>temporary fix</source>
+        <translation>临时处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="31" />
+        <source>not fixed</source>
+        <translation>未修复</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="32" />
+        <source>no fault found</source>
+        <translation>未发现故障</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="36" />
+        <source>raised</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="38" />
+        <source>started</source>
+        <translation>开始处理</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="42" />
+        <source>reopened</source>
+        <translation>重新打开</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="43" />
+        <source>cancelled</source>
+        <translation>作废</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="44" />
+        <source>note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="45" />
+        <source>repair logged</source>
+        <translation>维修记录</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="46" />
+        <source>photo attached</source>
+        <translation>添加照片</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="47" />
+        <source>fault came back</source>
+        <translation>故障再现</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="48" />
+        <source>escalated</source>
+        <translation>超时升级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/wo_names.py" line="49" />
+        <source>remote diagnosis</source>
+        <translation>远程诊断</translation>
+    </message>
+</context>
+<context>
+    <name>WorkOrdersView</name>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="55" />
+        <source>Orders</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="57" />
+        <source>Summary</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="73" />
+        <source>Open</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="74" />
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="78" />
+        <source>All communities</source>
+        <translation>全部小区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="82" />
+        <source>All severities</source>
+        <translation>全部级别</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="85" />
+        <source>My orders</source>
+        <translation>我的工单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="89" />
+        <source>Overdue only</source>
+        <translation>只看超时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="91" />
+        <source>Number or title</source>
+        <translation>工单号或标题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="96" />
+        <source>New order…</source>
+        <translation>新建工单…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="97" />
+        <source>Complaint…</source>
+        <translation>登记投诉…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="113" />
+        <source>Number</source>
+        <translation>工单号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="113" />
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="113" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="113" />
+        <source>Community</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="114" />
+        <source>Pile</source>
+        <translation>充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="114" />
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="114" />
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="114" />
+        <source>Technician</source>
+        <translation>运维人员</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="115" />
+        <source>Due</source>
+        <translation>期限</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="115" />
+        <source>Raised</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="138" />
+        <source>Pile %1 ✕</source>
+        <translation>充电桩 %1 ✕</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="168" />
+        <source>overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="185" />
+        <source>%1 orders, %2 overdue</source>
+        <translation>共 %1 单，超时 %2 单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/work_orders_view.py" line="237" />
+        <source>Work order</source>
+        <translation>工单</translation>
+    </message>
+</context>
+</TS>

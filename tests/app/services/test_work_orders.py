@@ -67,7 +67,8 @@ def test_life_cycle_from_a_pile_with_every_step_recorded(site: Site) -> None:
     d, tech, duty = site.desk, site.tech, site.duty
     o = work_orders.raise_order(duty, d.db, OrderDraft(pile_id=site.piles["S1-P01"], port_number=4,
                                                         severity="major", description="插座松动"))
-    assert o.number == f"WO{o.created_at:%Y%m%d}-0001" and o.state is WoState.NEW and o.station_code == "S1"
+    assert o.number == f"WO{o.created_at.astimezone(work_orders.LOCAL_TZ):%Y%m%d}-0001"
+    assert o.state is WoState.NEW and o.station_code == "S1"
     assert o.title == "S1-P01 #4 报修 / repair" and o.due_at == o.created_at + timedelta(hours=24)
     with pytest.raises(NotAllowed):  # technicians start only their own orders
         work_orders.transition(tech, d.db, o.order_id, WoAction.START, expected_version=o.version)
