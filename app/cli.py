@@ -50,12 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--tcp-base-port", type=int, default=15020, help="first TCP port for Ethernet piles")
     sim.add_argument("--control-port", type=int, default=15019, help="control socket port (sim ctl)")
     sim.add_argument("--speed", type=float, default=None, help="simulated seconds per real second")
+    sim.add_argument("--car-piles", type=int, default=0, metavar="N",
+                     help="also run N car charge points (OCPP 1.6J clients of the console's engine)")
+    sim.add_argument("--ocpp-url", default="ws://127.0.0.1:9000/ocpp/", help="the engine's OCPP central system")
     sim.add_argument("--provision", metavar="DB_URL", default=None,
                      help="also write the simulated stations, buses, piles and ports into this database")
     ctl = sim_sub.add_parser("ctl", help="send one action to a running simulator")
     ctl.add_argument("--control-port", type=int, default=15019)
     ctl.add_argument("action", help="coins | swipe | plug | unplug | short | smoke | silent | slow | noise | "
-                                    "power-cut | power-restore | status")
+                                    "power-cut | power-restore | meter-silent | car-plug | car-unplug | car-drop | "
+                                    "car-status | status")
     ctl.add_argument("target", nargs="?", default="", help="pile code (or bus name for noise)")
     ctl.add_argument("args", nargs="*", help="port, count, level …")
     from comm.sim.reader_console import add_parser as add_reader_parser
@@ -64,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     eng = sub.add_parser("engine", help="run the headless engine")
     _db_args(eng)
+    eng.add_argument("--ocpp-port", type=int, default=9000,
+                     help="port of the OCPP 1.6J central system for car piles (0 = off; only with charge points)")
+    eng.add_argument("--file-dir", default=None, help="firmware/diagnostics directory served to charge points")
     eng.add_argument("--summary", type=float, default=30.0, metavar="SECONDS",
                      help="log a summary this often (0 = never)")
 
@@ -121,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "engine":
             from app.headless import run_engine
 
-            return run_engine(args.db or default_url(), summary_s=args.summary)
+            return run_engine(args.db or default_url(), summary_s=args.summary,
+                              ocpp_port=args.ocpp_port if args.ocpp_port > 0 else None, ocpp_file_dir=args.file_dir)
         if args.command == "db":
             return _db(args)
         if args.command == "account":

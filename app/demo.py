@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import socket
 import sys
 import tempfile
 import time
@@ -19,7 +20,9 @@ from pathlib import Path
 import platformdirs
 
 from app.domain.permissions import Actor
-from app.engine.runtime import Engine
+from app.engine.devices import DeviceSettings
+from app.engine.ocpp_server import OcppSettings
+from app.engine.runtime import Engine, EngineSettings
 from app.services.demo_seed import DemoResident, seed_demo
 from app.services.settlement_worker import SettlementWorker
 from app.services.stations import list_stations
@@ -68,16 +71,20 @@ def start_demo(*, config: str | None = None, speed: float | None = None, db_url:
                keep: bool = False) -> DemoRun:
     cfg = load_config(config)
     url = db_url or demo_db_url(fresh=not keep)
-    site = SimulatedSite(cfg, run_dir=Path(tempfile.mkdtemp(prefix="chargedesk-demo-")), speed=speed)
+    run_dir = Path(tempfile.mkdtemp(prefix="chargedesk-demo-"))
+    site = SimulatedSite(cfg, run_dir=run_dir, speed=speed, car_piles=DEMO_CAR_PILES)
     sim = SimThread(site.runtime)
     try:
         endpoints = sim.run(site.start())
         provision_site(url, cfg, endpoints)
-        engine = Engine(url)
+        ocpp_port = _free_port()
+        engine = Engine(url, settings=EngineSettings(devices=DeviceSettings(ocpp=OcppSettings(
+            host="127.0.0.1", port=ocpp_port, file_dir=str(run_dir / "ocpp-files")))))
         engine.start()
         actor = seed_demo(session_factory(engine.sql), demo_residents(site))
         seed_demo_orders(engine, actor)
         worker = SettlementWorker(session_factory(engine.sql)).attach(engine).start()
+        sim.run(site.start_cars(f"ws://127.0.0.1:{ocpp_port}/ocpp/"))  # car piles connect to the engine
     except BaseException:
         sim.close()
         raise
@@ -93,6 +100,15 @@ def seed_demo_orders(engine: Engine, actor: Actor) -> None:
     with db() as s:
         stations = list_stations(s)
     seed_work_orders(db, actor, stations, DEMO_PASSWORD)
+
+
+DEMO_CAR_PILES = 12  # two OCPP car piles per community
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def demo_residents(site: SimulatedSite) -> list[DemoResident]:

@@ -33,8 +33,13 @@ def _log_events(batch: list[Event]) -> None:
                      ev.energy_wh, ev.stop_reason)
 
 
-def run_engine(db_url: str, *, summary_s: float = 30.0) -> int:
-    engine = Engine(db_url)
+def run_engine(db_url: str, *, summary_s: float = 30.0, ocpp_port: int | None = 9000,
+               ocpp_file_dir: str | None = None) -> int:
+    from app.engine.devices import DeviceSettings
+    from app.engine.runtime import EngineSettings
+
+    engine = Engine(db_url, settings=EngineSettings(devices=DeviceSettings(ocpp_auto_port=ocpp_port,
+                                                                          ocpp_file_dir=ocpp_file_dir)))
     engine.start()
     if not engine.lines:
         log.warning("no Modbus piles in %s — provision some (e.g. `chargedesk sim --provision URL`)", db_url)

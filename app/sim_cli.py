@@ -15,7 +15,10 @@ from pathlib import Path
 
 import platformdirs
 
-from app.services.provision_devices import MeterPlan
+from app.domain.charge_point_auth import hash_key
+from app.secrets import KeyringSecretStore, SecretStoreUnavailable
+from app.services.charge_points import key_name
+from app.services.provision_devices import CarPilePlan, MeterPlan
 from app.services.provisioning import BusPlan, PilePlan, StationPlan, provision
 from app.services.siteplan import default_site_plan_dir, ensure_site_plans
 from comm.sim.config import SimConfig, load_config
@@ -43,9 +46,11 @@ def station_plans(config: SimConfig, endpoints: SiteEndpoints) -> list[StationPl
                               parity=mb.parity, timeout_ms=500),)
             meters += [MeterPlan(m.code, f"{st.name} {m.code[-2:]}", m.kind, m.protocol, m.model, mb.name, m.address,
                                  pile=m.pile, multiplier=m.multiplier) for m in mb.meters]
+        cars = tuple(CarPilePlan(c.code, f"{st.name} {c.code[-3:]}", c.identity, hash_key(c.key), c.connectors,
+                                 pos_x=c.x, pos_y=c.y) for c in endpoints.car_piles if c.station == st.code)
         plans.append(StationPlan(st.code, st.name, st.charging_limit_w, address=st.address, lat=st.lat, lon=st.lon,
                                  site_plan_w=st.plan_w, site_plan_h=st.plan_h, buses=buses, piles=tuple(piles),
-                                 meters=tuple(meters)))
+                                 meters=tuple(meters), car_piles=cars))
     return plans
 
 
@@ -59,8 +64,21 @@ def provision_site(db_url: str, config: SimConfig, endpoints: SiteEndpoints) -> 
         ensure_site_plans(session_factory(engine), default_site_plan_dir())
     finally:
         engine.dispose()
-    return (f"{r.stations} new stations, {r.piles} new piles, {r.ports} new ports; {len(r.updated)} addresses updated"
-            + (f"; {r.meters} new meters" if r.meters else ""))
+    _keep_keys(endpoints)
+    extra = (f"; {r.meters} new meters" if r.meters else "") + (f"; {r.car_piles} new car piles" if r.car_piles else "")
+    return (f"{r.stations} new stations, {r.piles} new piles, {r.ports} new ports; "
+            f"{len(r.updated)} addresses updated{extra}")
+
+
+def _keep_keys(endpoints: SiteEndpoints) -> None:
+    """The charge points' keys in the OS keyring (the database has only their hashes); without a keyring the
+    simulator still knows them (they derive from the seed)."""
+    store = KeyringSecretStore()
+    for c in endpoints.car_piles:
+        try:
+            store.set(key_name(c.identity), c.key)
+        except SecretStoreUnavailable:
+            return
 
 
 def default_run_dir() -> Path:
@@ -84,7 +102,8 @@ def run_sim_cli(args: argparse.Namespace) -> int:
 
 async def _serve(config: SimConfig, args: argparse.Namespace, run_dir: Path) -> int:
     site = SimulatedSite(config, run_dir=run_dir, host=args.host, tcp_base_port=args.tcp_base_port,
-                         speed=args.speed, control_port=args.control_port)
+                         speed=args.speed, control_port=args.control_port,
+                         car_piles=getattr(args, "car_piles", 0) or 0)
     endpoints = await site.start()
     print(f"simulated community: {len(config.stations)} stations, {len(config.piles)} piles, "
           f"speed ×{site.clock.speed:g}")
@@ -95,8 +114,13 @@ async def _serve(config: SimConfig, args: argparse.Namespace, run_dir: Path) -> 
         print(f"  Modbus TCP     {len(tcp)} piles on {tcp[0][0]}:{tcp[0][1]}–{tcp[-1][1]}")
     if endpoints.control:
         print(f"  control        chargedesk sim ctl --control-port {endpoints.control[1]} <action> <pile> …")
+    for key, dev in endpoints.meter_buses.items():
+        print(f"  meters {key:<14} {dev}")
     if args.provision:
         print("  provisioned:   " + await asyncio.to_thread(provision_site, args.provision, config, endpoints))
+    if endpoints.car_piles:
+        await site.start_cars(args.ocpp_url)
+        print(f"  OCPP 1.6J      {len(endpoints.car_piles)} car charge points → {args.ocpp_url}<identity>")
     print("Ctrl-C stops the simulator.", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -68,7 +68,7 @@ def render_summary(stations: list[StationInfo], snap: Snapshot, now: datetime) -
     station_of = {p.code: st.code for st in stations for p in st.piles}
     rows: dict[str, list[LineHealth]] = {}
     for name, h in sorted(snap.lines.items()):
-        key = name if h.kind == "rtu" else f"{station_of.get(name, '?')} Ethernet"
+        key = name if h.kind in ("rtu", "meter") else f"{station_of.get(name, '?')} Ethernet"
         rows.setdefault(key, []).append(h)
     for key, hs in rows.items():
         up = sum(h.connected for h in hs)

@@ -26,6 +26,7 @@ from app.engine.ocpp_server import CentralSystem, OcppSettings
 from comm.meters.messages import MeterReading
 from db.engine import session_factory
 from db.models import Pile, Station
+from db.models_ocpp import ChargePoint
 
 if TYPE_CHECKING:
     from app.engine.runtime import Engine
@@ -40,7 +41,9 @@ class DeviceSettings:
     load_sample_interval_s: float = 60.0  # station_load rows
     meter_sample_interval_s: float = 300.0  # meter_reading rows
     meter_stale_after_s: float = 30.0  # an older transformer reading is not used for the load
-    ocpp: OcppSettings | None = None  # None: no OCPP central system (no car piles)
+    ocpp: OcppSettings | None = None  # explicit settings of the OCPP central system
+    ocpp_auto_port: int | None = 9000  # without `ocpp`: serve on this port if the database has charge points
+    ocpp_file_dir: str | None = None  # firmware/diagnostics directory of the automatic central system
 
 
 def _now() -> datetime:
@@ -59,6 +62,7 @@ class DeviceRuntime:
         self.meter_pollers: dict[str, MeterPoller] = {}
         self.ocpp: CentralSystem | None = None
         self._owners: dict[uuid.UUID, tuple[uuid.UUID, int]] = {}
+        self._rates: dict[str, tuple[datetime, int, int]] = {}
 
     # -- set-up (caller's thread, before the loop starts) ---------------------------------------
     def load(self, session: Session) -> None:
@@ -67,8 +71,12 @@ class DeviceRuntime:
         for pile_id, station_id in session.execute(select(Pile.id, Pile.station_id).where(Pile.enabled.is_(True))):
             self.loads.add_pile(pile_id, station_id)
         self.meter_lines = load_meter_lines(session)
-        if self.settings.ocpp is not None:
-            self.ocpp = CentralSystem(self.engine, self.settings.ocpp, session_factory(self.engine.sql))
+        ocpp = self.settings.ocpp
+        auto = self.settings.ocpp_auto_port
+        if ocpp is None and auto is not None and session.scalar(select(ChargePoint.id).limit(1)) is not None:
+            ocpp = OcppSettings(port=self.settings.ocpp_auto_port, file_dir=self.settings.ocpp_file_dir)
+        if ocpp is not None:
+            self.ocpp = CentralSystem(self.engine, ocpp, session_factory(self.engine.sql))
             self._owners = self.ocpp.load()
 
     def port_owner(self) -> dict[uuid.UUID, tuple[uuid.UUID, int]]:
@@ -130,9 +138,17 @@ class DeviceRuntime:
             now = _now()
             events, samples = self.loads.compute(now)
             self.writer.add_loads(samples)
-            events += [LineHealth(name, "meter", p.connected, 0.0, p.failures / max(p.requests, 1),
-                                  p.meters_online(), len(p.meters), now) for name, p in self.meter_pollers.items()]
+            events += [self._health(name, p, now) for name, p in self.meter_pollers.items()]
             self.engine.hub.publish(events)
+
+    def _health(self, name: str, p: MeterPoller, now: datetime) -> LineHealth:
+        t0, r0, f0 = self._rates.get(name, (now, p.requests, p.failures))
+        if (now - t0).total_seconds() >= 10:
+            self._rates[name] = (now, p.requests, p.failures)
+        dt = max((now - t0).total_seconds(), 1e-9)
+        polls, failed = p.requests - r0, p.failures - f0
+        return LineHealth(name, "meter", p.connected, polls / dt if polls else 0.0, failed / max(polls, 1),
+                          p.meters_online(), len(p.meters), now)
 
     async def flush(self) -> None:
         """Called by the engine's writer loop (and at stop), on the loop; the write runs on the DB thread."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from comm.sim.car_piles import CarPiles, CarPileSpec, plan_car_piles
 from comm.sim.community import Community, Fault
 from comm.sim.config import SimConfig
 from comm.sim.meter_site import MeterLines
@@ -33,11 +34,13 @@ class SiteEndpoints:
     tcp: dict[str, tuple[str, int]] = field(default_factory=dict)
     control: tuple[str, int] | None = None
     meter_buses: dict[str, str] = field(default_factory=dict)  # "STATION/meter-485" → device
+    car_piles: tuple[CarPileSpec, ...] = ()  # OCPP charge points (they connect to the console themselves)
 
 
 class SimulatedSite:
     def __init__(self, config: SimConfig, *, run_dir: Path, host: str = "127.0.0.1", tcp_base_port: int = 0,
-                 speed: float | None = None, control_port: int | None = None, meters: bool = True) -> None:
+                 speed: float | None = None, control_port: int | None = None, meters: bool = True,
+                 car_piles: int = 0) -> None:
         self.config = config
         self.run_dir = run_dir
         self.host = host
@@ -47,7 +50,8 @@ class SimulatedSite:
         self.community = Community(config, now=self.clock.now())
         self.runtime = SimRuntime(self.clock, on_tick=self._on_tick)
         self.meters = MeterLines(self.community, config, self.clock.now, run_dir) if meters else None
-        self.endpoints = SiteEndpoints()
+        self.endpoints = SiteEndpoints(car_piles=tuple(plan_car_piles(config, car_piles)))
+        self.cars: CarPiles | None = None
         self._control: asyncio.Server | None = None
         self._rng = random.Random(f"{config.seed}:control")
 
@@ -76,9 +80,18 @@ class SimulatedSite:
     async def stop(self) -> None:
         if self._control is not None:
             self._control.close()
+        if self.cars is not None:
+            await self.cars.stop()
         await self.runtime.stop()
         if self.meters is not None:
             await self.meters.stop()
+
+    async def start_cars(self, ocpp_url: str) -> None:
+        """Start the car charge points: OCPP clients of the central system at `ocpp_url` (ws://…/ocpp/)."""
+        if self.endpoints.car_piles and self.cars is None:
+            self.cars = CarPiles(list(self.endpoints.car_piles), ocpp_url, self.clock.now, self.community,
+                                 self.meters, self.config.tz_offset_min, self.config.seed)
+            await self.cars.start()
 
     def _on_tick(self, now: float) -> None:
         self.community.advance(now)
@@ -106,6 +119,8 @@ class SimulatedSite:
             on = not (args and args[-1] in ("off", "0", "false"))
             self.meters.set_silent(target, on)
             return {"meters_silent": target, "silent": on}
+        if action.startswith("car-") and self.cars is not None:
+            return self._car_action(action, target, num)
         pile = comm.pile(target)
         if action == "coins":
             return {"kept": pile.insert_coins(port, num[1] if len(num) > 1 else 1, now)}
@@ -131,6 +146,22 @@ class SimulatedSite:
         fault = Fault(action.replace("-", "_"))
         comm.inject(target, fault, now, port=port, level=num[1] if len(num) > 1 else None)
         return {"injected": fault.value}
+
+    def _car_action(self, action: str, identity: str, num: list[int]) -> Any:
+        cars = self.cars
+        assert cars is not None
+        cp = cars.cps[identity]  # KeyError names an unknown charge point
+        if action == "car-plug":
+            return {"charging": cars.arrive(identity, self._rng)}
+        if action == "car-unplug":
+            cp.unplug(num[0] if num else 1)
+            return {"unplugged": identity}
+        if action == "car-drop":  # the LAN link of the charge point goes down for N seconds
+            cp.drop_connection(float(num[0]) if num else 30.0)
+            return {"offline": identity}
+        return {"connected": cp.connected, "registration": cp.registration, "queued": len(cp.queue),
+                "connectors": {n: {"status": c.status, "tx": c.tx_id, "amps": c.current_a,
+                                   "soc": c.car.soc_pct if c.car else None} for n, c in cp.connectors.items()}}
 
     async def _serve_control(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
