@@ -24,6 +24,7 @@ from app.engine.devices import DeviceSettings
 from app.engine.ocpp_server import OcppSettings
 from app.engine.runtime import Engine, EngineSettings
 from app.services.demo_seed import DemoResident, seed_demo
+from app.services.history_seed import seed_demo_history
 from app.services.settlement_worker import SettlementWorker
 from app.services.stations import list_stations
 from app.sim_cli import provision_site
@@ -83,6 +84,7 @@ def start_demo(*, config: str | None = None, speed: float | None = None, db_url:
         engine.start()
         actor = seed_demo(session_factory(engine.sql), demo_residents(site))
         seed_demo_orders(engine, actor)
+        seed_demo_history(session_factory(engine.sql))  # a month of sessions for statistics and reports
         worker = SettlementWorker(session_factory(engine.sql)).attach(engine).start()
         sim.run(site.start_cars(f"ws://127.0.0.1:{ocpp_port}/ocpp/"))  # car piles connect to the engine
     except BaseException:

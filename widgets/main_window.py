@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.settings_view, self.tr("Settings"))
         self._people_tabs()
         self._card_tabs()
+        self._billing_tabs()
         self._maintenance_tabs()
         self._account_menu()
         self._status_labels()
@@ -150,6 +151,33 @@ class MainWindow(QMainWindow):
             pv.buttons[key].setVisible(allows(actor, Permission.CONTROL_PORTS))
         for key in ("config", "reboot"):
             pv.buttons[key].setVisible(allows(actor, Permission.MANAGE_PILES))
+
+    def _billing_tabs(self) -> None:
+        """Transactions, Statistics (VIEW_REPORTS), Reports (also the daily close and QR labels, each part by
+        role) and Tariffs (MANAGE_TARIFFS), in front of Settings; the services check again."""
+        actor, db = self.backend.actor, self.backend.db
+        if actor is None or db is None:
+            return
+        from widgets.reports_view import ReportsView
+        from widgets.statistics_view import StatisticsView
+        from widgets.tariff_view import TariffView
+        from widgets.transactions_view import TransactionsView
+
+        stations = self.backend.stations
+        at = self.tabs.indexOf(self.settings_view)
+        if allows(actor, Permission.VIEW_REPORTS):
+            self.transactions = TransactionsView(db, actor, stations, self)
+            self.statistics = StatisticsView(db, actor, stations, self)
+            for view, title in ((self.transactions, self.tr("Transactions")), (self.statistics, self.tr("Statistics"))):
+                self.tabs.insertTab(at, view, title)
+                at += 1
+        if any(allows(actor, p) for p in (Permission.VIEW_REPORTS, Permission.VIEW_LEDGER, Permission.MANAGE_PILES)):
+            self.reports = ReportsView(db, actor, stations, self)
+            self.tabs.insertTab(at, self.reports, self.tr("Reports"))
+            at += 1
+        if allows(actor, Permission.MANAGE_TARIFFS):
+            self.tariffs = TariffView(db, actor, self.bridge.engine, self)  # type: ignore[arg-type]
+            self.tabs.insertTab(at, self.tariffs, self.tr("Tariffs"))
 
     def _maintenance_tabs(self) -> None:
         """Work orders and remote O&M (widgets/maintenance.py), for the roles that may use them."""

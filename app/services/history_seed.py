@@ -18,14 +18,16 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.tariffs import DEFAULT_BANDS
 from db.models import OfflineRecord, Pile, Port, PortSample, Station
 from db.models_billing import ChargeOrder, MeterDay
+from db.models_ledger import LedgerAccount
 from db.models_people import ChargingUser
 
 HISTORY_SEQ = 1_000_000_000
+Db = sessionmaker[Session]
 WAYS = (("COIN", 0.36), ("CARD", 0.34), ("REMOTE", 0.2), ("MONTHLY", 0.07), ("FREE", 0.03))
 # Arrival weight by local hour: a little at noon, most 18–22 h.
 ARRIVALS = (2, 1, 1, 1, 1, 1, 2, 4, 5, 4, 3, 4, 6, 5, 3, 3, 4, 7, 12, 16, 15, 12, 7, 4)
@@ -62,6 +64,8 @@ def generate_history(session: Session, *, start: datetime, end: datetime, sessio
     users = [(u.id, u.card_no) for u in session.execute(select(ChargingUser.id, ChargingUser.card_no)
                                                         .where(ChargingUser.active.is_(True)))]  # fmt: skip
     carded = [u for u in users if u[1] and u[1].isdigit()]
+    funded = set(session.scalars(select(LedgerAccount.user_id).where(LedgerAccount.balance_fen >= 1000)))
+    payers = [u for u in users if u[0] in funded] or users  # app users are the ones who topped up
     seqs: dict[uuid.UUID, int] = {}
     for pid, top in session.execute(select(OfflineRecord.pile_id, func.max(OfflineRecord.seq))
                                     .group_by(OfflineRecord.pile_id)):  # fmt: skip
@@ -98,7 +102,7 @@ def generate_history(session: Session, *, start: datetime, end: datetime, sessio
             session_id = seq
             if way == "REMOTE" and users:
                 orders.append({"id": uuid.uuid4(), "version": 1, "created_at": t0, "updated_at": t0,
-                               "user_id": rng.choice(users)[0], "pile_id": pile_id, "port_number": number,
+                               "user_id": rng.choice(payers)[0], "pile_id": pile_id, "port_number": number,
                                "amount_fen": amount, "minutes": 0, "pile_session_id": session_id,
                                "status": "started", "detail": "history", "created_by": "history"})  # fmt: skip
             energy = int(power * used / 60 * rng.uniform(0.75, 0.95))
@@ -173,3 +177,14 @@ def provision_offline(session: Session, config: str | None = None) -> int:
         tcp={code: ("192.0.2.1", 20000 + i) for i, code in enumerate(tcp)})  # TEST-NET-1: never routed
     return provision(session, operator_code=OPERATOR[0], operator_name=OPERATOR[1],
                      stations=station_plans(cfg, endpoints)).piles
+
+
+def seed_demo_history(db: Db, *, days: int = 30, per_port_day: float = 0.8) -> HistoryResult | None:
+    """A fresh demo database gets the last ``days`` of history (once); the settlement worker settles it."""
+    with db() as s:
+        if s.scalar(select(func.count()).select_from(OfflineRecord).where(OfflineRecord.seq > HISTORY_SEQ)):
+            return None
+    end = datetime.now(UTC) - timedelta(minutes=30)
+    with db() as s, s.begin():
+        return generate_history(s, start=end - timedelta(days=days), end=end, sessions_per_port_day=per_port_day,
+                                samples_since=end - timedelta(days=1))

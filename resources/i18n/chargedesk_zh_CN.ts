@@ -1472,6 +1472,26 @@
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
+<message>
+            <location filename="../../widgets/main_window.py" line="171" />
+            <source>Transactions</source>
+            <translation>交易明细</translation>
+        </message>
+<message>
+            <location filename="../../widgets/main_window.py" line="171" />
+            <source>Statistics</source>
+            <translation>统计分析</translation>
+        </message>
+<message>
+            <location filename="../../widgets/main_window.py" line="176" />
+            <source>Reports</source>
+            <translation>报表</translation>
+        </message>
+<message>
+            <location filename="../../widgets/main_window.py" line="180" />
+            <source>Tariffs</source>
+            <translation>资费管理</translation>
+        </message>
 </context>
 <context>
     <name>MapView</name>
@@ -3401,4 +3421,1002 @@
         <translation>工单</translation>
     </message>
 </context>
+<context>
+        <name>PolicyEditor</name>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="52" />
+            <source>Power-tiered time (the pile's bands)</source>
+            <translation>按功率分档计时（充电桩分档）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="53" />
+            <source>Per hour</source>
+            <translation>按时长计费</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="54" />
+            <source>Per kWh</source>
+            <translation>按电量计费</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="55" />
+            <source>Time-of-use price + service fee</source>
+            <translation>分时电价 + 服务费</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="56" />
+            <source>Free</source>
+            <translation>免费</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="57" />
+            <source>Monthly card</source>
+            <translation>包月卡</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="64" />
+            <source>Price per hour (yuan)</source>
+            <translation>每小时单价（元）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="65" />
+            <location filename="../../widgets/tariff_editor.py" line="136" />
+            <source>Price per kWh (yuan)</source>
+            <translation>每度电单价（元）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="66" />
+            <location filename="../../widgets/tariff_editor.py" line="148" />
+            <source>Service fee per kWh (yuan)</source>
+            <translation>每度电服务费（元）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="68" />
+            <source>Sessions cost nothing. Piles get free mode with the free time below.</source>
+            <translation>充电不收费。充电桩启用免费模式，每次按下方的免费时长充电。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="70" />
+            <source>Sessions cost nothing; the monthly fee is paid at the card desk.</source>
+            <translation>充电不收费；包月费用在发卡台缴纳。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="81" />
+            <location filename="../../widgets/tariff_editor.py" line="84" />
+            <source> min</source>
+            <translation> 分钟</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="85" />
+            <source>Minimum charge (yuan)</source>
+            <translation>最低消费（元）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="86" />
+            <source>Coin value (yuan)</source>
+            <translation>每枚投币金额（元）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="87" />
+            <source>Card swipe value (yuan)</source>
+            <translation>每次刷卡扣费（元）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="88" />
+            <source>Longest session</source>
+            <translation>单次最长时长</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="89" />
+            <source>Free time per press</source>
+            <translation>每次免费时长</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="92" />
+            <source>Kind</source>
+            <translation>计费方式</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="120" />
+            <source>The pile measures the load and picks the first band it fits: one yuan buys that band's minutes. Loads above the last band are refused.</source>
+            <translation>充电桩测量负载功率，选择第一个能容纳该功率的档位：每元可充该档的分钟数。超过最高档的负载拒绝充电。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="124" />
+            <source>Up to (W)</source>
+            <translation>功率上限（W）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="124" />
+            <source>Minutes per yuan</source>
+            <translation>每元分钟数</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="125" />
+            <source>Band %1</source>
+            <translation>第 %1 档</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="136" />
+            <source>From</source>
+            <translation>开始时间</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="136" />
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="140" />
+            <source>Add period</source>
+            <translation>添加时段</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="140" />
+            <source>Remove period</source>
+            <translation>删除时段</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="227" />
+            <location filename="../../widgets/tariff_editor.py" line="234" />
+            <source>Price per kWh</source>
+            <translation>每度电单价</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="233" />
+            <source>Price per hour</source>
+            <translation>每小时单价</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="235" />
+            <source>Service fee</source>
+            <translation>服务费</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="238" />
+            <source>Minimum charge</source>
+            <translation>最低消费</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="239" />
+            <source>Coin value</source>
+            <translation>投币金额</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_editor.py" line="240" />
+            <source>Card swipe value</source>
+            <translation>刷卡扣费</translation>
+        </message>
+    </context>
+<context>
+        <name>ReportsView</name>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="79" />
+            <source>Monthly billing report (PDF)</source>
+            <translation>月度计费报表（PDF）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="82" />
+            <source>The whole operator</source>
+            <translation>全部小区（运营商）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="83" />
+            <source>Generate…</source>
+            <translation>生成…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="84" />
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="91" />
+            <source>Month</source>
+            <translation>月份</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="107" />
+            <source>Save the monthly report</source>
+            <translation>保存月度报表</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="129" />
+            <source>reading the month's figures</source>
+            <translation>正在读取本月数据</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="129" />
+            <source>cover</source>
+            <translation>封面</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="130" />
+            <source>summary</source>
+            <translation>汇总</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="130" />
+            <source>daily charts</source>
+            <translation>每日图表</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="130" />
+            <source>payment ways</source>
+            <translation>支付方式</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="131" />
+            <source>piles</source>
+            <translation>充电桩</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="131" />
+            <source>top users</source>
+            <translation>主要用户</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="131" />
+            <source>meters</source>
+            <translation>电表</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="132" />
+            <source>cards and ledger</source>
+            <translation>包月卡与账本</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="132" />
+            <source>signatures</source>
+            <translation>签字栏</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="133" />
+            <source>laying out the pages</source>
+            <translation>正在排版</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="133" />
+            <source>done</source>
+            <translation>完成</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="140" />
+            <source>%1 written: %2 pages, %3 sessions, revenue %4.</source>
+            <translation>已保存 %1：共 %2 页，%3 次充电，收入 %4。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="149" />
+            <source>cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="150" />
+            <source>The report was cancelled; no file was written.</source>
+            <translation>报表已取消，未写入文件。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="156" />
+            <source>Daily close (日结)</source>
+            <translation>日结</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="161" />
+            <source>cash counted, yuan</source>
+            <translation>清点现金（元）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="163" />
+            <source>coins collected, yuan (optional)</source>
+            <translation>投币箱回收（元，可选）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="164" />
+            <source>Preview</source>
+            <translation>预览</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="165" />
+            <source>Close the day…</source>
+            <translation>日结…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="166" />
+            <source>Save PDF…</source>
+            <translation>保存 PDF…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="168" />
+            <source>Day</source>
+            <translation>日期</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="174" />
+            <source>Discrepancy</source>
+            <translation>差异</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="174" />
+            <source>Amount</source>
+            <translation>金额</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="206" />
+            <source>closed by %1</source>
+            <translation>已由 %1 日结</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="206" />
+            <source>not closed yet</source>
+            <translation>尚未日结</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="208" />
+            <source>Cash drawer per ledger &lt;b&gt;%1&lt;/b&gt; (in %2, out %3) · coin revenue %4 · metered %5 kWh, sold %6 kWh (loss %7) · %8</source>
+            <translation>账本钱箱应有 &lt;b&gt;%1&lt;/b&gt;（收 %2，付 %3）· 投币收入 %4 · 电表 %5 kWh，售出 %6 kWh（损耗 %7）· %8</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="216" />
+            <source>No discrepancies</source>
+            <translation>无差异</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="226" />
+            <source>Enter the cash counted in the drawer first.</source>
+            <translation>请先填写钱箱清点的现金。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="229" />
+            <source>Close the day</source>
+            <translation>日结</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="229" />
+            <source>Close %1 with %2 counted? A day is closed once; the close is recorded in the audit trail.</source>
+            <translation>以清点现金 %2 对 %1 进行日结？每天只能日结一次，日结将记入审计记录。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="242" />
+            <source>Save the daily close</source>
+            <translation>保存日结单</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="246" />
+            <location filename="../../widgets/reports_view.py" line="274" />
+            <source>%1 written (%2 pages).</source>
+            <translation>已保存 %1（%2 页）。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="251" />
+            <source>QR code labels for the ports (PDF)</source>
+            <translation>端口二维码标签（PDF）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="252" />
+            <source>Every station</source>
+            <translation>全部小区</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="253" />
+            <source>Save label sheet…</source>
+            <translation>保存标签页…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="259" />
+            <source>Station</source>
+            <translation>小区</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="260" />
+            <source>21 stickers per A4 page, each with the port's QR code and number; cut along the dashed lines.</source>
+            <translation>每张 A4 纸 21 枚标签，印有端口二维码和编号；沿虚线剪开。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/reports_view.py" line="269" />
+            <source>Save the label sheet</source>
+            <translation>保存标签页</translation>
+        </message>
+    </context>
+<context>
+        <name>StatisticsView</name>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="89" />
+            <source>All stations</source>
+            <translation>全部小区</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="92" />
+            <source>Refresh</source>
+            <translation>刷新</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="94" />
+            <source>From</source>
+            <translation>从</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="94" />
+            <source>to</source>
+            <translation>至</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="100" />
+            <source>Revenue by day (yuan)</source>
+            <translation>每日收入（元）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="101" />
+            <source>Energy by day (kWh)</source>
+            <translation>每日电量（kWh）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="102" />
+            <source>Sessions by hour of day; line: share of ports charging (%)</source>
+            <translation>各时段充电次数；折线：端口使用率（%）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="103" />
+            <source>Revenue by payment way (yuan)</source>
+            <translation>按支付方式收入（元）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="104" />
+            <source>Revenue by station (yuan)</source>
+            <translation>按小区收入（元）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="113" />
+            <source>Pile</source>
+            <translation>充电桩</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="113" />
+            <source>Port</source>
+            <translation>端口</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="113" />
+            <source>Sessions</source>
+            <translation>次数</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="113" />
+            <source>Hours</source>
+            <translation>时长（小时）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="114" />
+            <source>kWh</source>
+            <translation>电量 kWh</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="114" />
+            <source>Revenue</source>
+            <translation>收入</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="114" />
+            <source>Utilisation</source>
+            <translation>利用率</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="130" />
+            <source>Counting …</source>
+            <translation>正在统计…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/statistics_view.py" line="138" />
+            <source>&lt;b&gt;%1 sessions&lt;/b&gt; · %2 kWh · &lt;b&gt;revenue %3&lt;/b&gt; · %4 ports, %5 of their time charging</source>
+            <translation>&lt;b&gt;%1 次充电&lt;/b&gt; · %2 kWh · &lt;b&gt;收入 %3&lt;/b&gt; · %4 个端口，充电时间占 %5</translation>
+        </message>
+    </context>
+<context>
+        <name>TariffAssignDialog</name>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="71" />
+            <source>Assign tariff</source>
+            <translation>分配资费</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="73" />
+            <source>Every station (operator-wide)</source>
+            <translation>全部小区（运营商统一）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="75" />
+            <source>Station %1</source>
+            <translation>小区 %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="77" />
+            <source>Pile %1</source>
+            <translation>充电桩 %1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="79" />
+            <source>Every user</source>
+            <translation>全部用户</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="83" />
+            <source>Where</source>
+            <translation>适用地点</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="84" />
+            <source>Who</source>
+            <translation>适用用户</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="85" />
+            <source>The most specific assignment wins: a user group before a pile, a pile before its station, a station before the operator-wide tariff.</source>
+            <translation>以最具体的分配为准：用户分组优先于充电桩，充电桩优先于所在小区，小区优先于运营商统一资费。</translation>
+        </message>
+    </context>
+<context>
+        <name>TariffView</name>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="108" />
+            <source>New tariff</source>
+            <translation>新建资费</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="108" />
+            <location filename="../../widgets/tariff_view.py" line="220" />
+            <source>Save as new version</source>
+            <translation>保存为新版本</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="109" />
+            <source>Assign…</source>
+            <translation>分配…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="109" />
+            <source>Remove assignment</source>
+            <translation>取消分配</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="110" />
+            <source>Push to piles…</source>
+            <translation>下发到充电桩…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="110" />
+            <source>Reload</source>
+            <translation>刷新</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="115" />
+            <location filename="../../widgets/tariff_view.py" line="123" />
+            <source>Code</source>
+            <translation>编号</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="115" />
+            <location filename="../../widgets/tariff_view.py" line="124" />
+            <source>Name</source>
+            <translation>名称</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="115" />
+            <source>Kind</source>
+            <translation>计费方式</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="115" />
+            <source>Version</source>
+            <translation>版本</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="116" />
+            <source>In force since</source>
+            <translation>生效时间</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="116" />
+            <location filename="../../widgets/tariff_view.py" line="135" />
+            <source>Assigned to</source>
+            <translation>适用范围</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="125" />
+            <source>Effective from</source>
+            <translation>生效时间</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="126" />
+            <source>Policy</source>
+            <translation>计费规则</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="130" />
+            <source>Sample session</source>
+            <translation>典型充电</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="130" />
+            <source>In force</source>
+            <translation>现行</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="130" />
+            <source>Edited</source>
+            <translation>修改后</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="131" />
+            <source>Difference</source>
+            <translation>差额</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="136" />
+            <source>Pile</source>
+            <translation>充电桩</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="136" />
+            <source>Result</source>
+            <translation>结果</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="136" />
+            <source>Detail</source>
+            <translation>详情</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="139" />
+            <source>What typical sessions cost</source>
+            <translation>典型充电的费用</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="145" />
+            <source>Assignments</source>
+            <translation>分配</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="145" />
+            <source>Last push</source>
+            <translation>最近下发</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="207" />
+            <source>%1 tariffs</source>
+            <translation>%1 个资费方案</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="224" />
+            <source>In force: version %1 since %2.</source>
+            <translation>现行：第 %1 版，自 %2 起生效。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="235" />
+            <source>Create tariff</source>
+            <translation>创建资费</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="239" />
+            <source>A new tariff: nothing is in force yet.</source>
+            <translation>新资费方案：尚无生效版本。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="265" />
+            <source>(minimum)</source>
+            <translation>（最低消费）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="267" />
+            <source>refused: over every band</source>
+            <translation>拒绝：超过最高档</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="285" />
+            <source>Tariff created.</source>
+            <translation>资费已创建。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="291" />
+            <source>Version %1 saved.</source>
+            <translation>第 %1 版已保存。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="312" />
+            <source>Assigned to %1.</source>
+            <translation>已分配到 %1。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="322" />
+            <source>Assignment removed.</source>
+            <translation>已取消分配。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="334" />
+            <source>No pile has this tariff as its own: assign it to a station or pile first.</source>
+            <translation>没有充电桩使用此资费：请先分配到小区或充电桩。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="337" />
+            <source>Push to piles</source>
+            <translation>下发到充电桩</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="338" />
+            <source>Write version %1 of %2 (bands, coin and swipe value, session limits) to %3 piles? Each pile reads the configuration back; every write is recorded in the audit trail.</source>
+            <translation>将 %2 第 %1 版（功率分档、投币与刷卡金额、时长限制）写入 %3 台充电桩？每台充电桩都会回读确认，每次写入都记入审计记录。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="344" />
+            <source>Pushing to %1 piles …</source>
+            <translation>正在下发到 %1 台充电桩…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="351" />
+            <source>written</source>
+            <translation>已写入</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="351" />
+            <source>already in force</source>
+            <translation>已是当前资费</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="352" />
+            <source>FAILED</source>
+            <translation>失败</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/tariff_view.py" line="355" />
+            <source>Push finished: %1 of %2 piles hold the tariff.</source>
+            <translation>下发完成：%2 台中 %1 台已使用该资费。</translation>
+        </message>
+    </context>
+<context>
+        <name>TransactionsView</name>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="50" />
+            <source>QR / app</source>
+            <translation>扫码</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="50" />
+            <location filename="../../widgets/transactions_view.py" line="89" />
+            <source>Card</source>
+            <translation>刷卡</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="50" />
+            <source>Coin</source>
+            <translation>投币</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="51" />
+            <source>Monthly</source>
+            <translation>包月</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="51" />
+            <source>Free</source>
+            <translation>免费</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="52" />
+            <source>settled</source>
+            <translation>已结算</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="52" />
+            <source>flagged</source>
+            <translation>待核对</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="52" />
+            <source>unpaid</source>
+            <translation>未扣款</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="59" />
+            <source>All stations</source>
+            <translation>全部小区</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="65" />
+            <source>any port</source>
+            <translation>全部端口</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="67" />
+            <source>User name or phone</source>
+            <translation>用户姓名或手机号</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="69" />
+            <source>Card number</source>
+            <translation>卡号</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="73" />
+            <source>Any state</source>
+            <translation>全部状态</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="76" />
+            <source>Search</source>
+            <translation>查询</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="77" />
+            <source>Export CSV…</source>
+            <translation>导出 CSV…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="78" />
+            <source>Export XLSX…</source>
+            <translation>导出 XLSX…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="80" />
+            <source>From</source>
+            <translation>从</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="80" />
+            <source>to</source>
+            <translation>至</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="88" />
+            <source>Start</source>
+            <translation>开始</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="88" />
+            <source>Pile</source>
+            <translation>充电桩</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="88" />
+            <source>Port</source>
+            <translation>端口</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="89" />
+            <source>Way</source>
+            <translation>支付方式</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="89" />
+            <source>User</source>
+            <translation>用户</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="89" />
+            <source>Minutes</source>
+            <translation>分钟</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="89" />
+            <source>kWh</source>
+            <translation>电量 kWh</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="90" />
+            <source>Paid</source>
+            <translation>实收</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="90" />
+            <source>Refund</source>
+            <translation>退款</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="90" />
+            <source>Revenue</source>
+            <translation>收入</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="90" />
+            <source>State</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="93" />
+            <source>Select a session.</source>
+            <translation>请选择一次充电。</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="98" />
+            <source>Power (W)</source>
+            <translation>功率（W）</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="100" />
+            <source>Mark reviewed…</source>
+            <translation>标记为已核对…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="136" />
+            <source>All piles</source>
+            <translation>全部充电桩</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="155" />
+            <source>Searching …</source>
+            <translation>正在查询…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="174" />
+            <source>&lt;b&gt;%1 sessions&lt;/b&gt; · %2 kWh · paid %3 · refunds %4 · &lt;b&gt;revenue %5&lt;/b&gt;&lt;br&gt;by way: %6</source>
+            <translation>&lt;b&gt;%1 次充电&lt;/b&gt; · %2 kWh · 实收 %3 · 退款 %4 · &lt;b&gt;收入 %5&lt;/b&gt;&lt;br&gt;按支付方式：%6</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="178" />
+            <source>showing the newest %1</source>
+            <translation>仅显示最近 %1 条</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="191" />
+            <source>%1 #%2 · %3 · %4 · record %5</source>
+            <translation>%1 #%2 · %3 · %4 · 记录 %5</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="193" />
+            <source>%1 → %2 · %3/%4 min · %5 kWh · peak %6 W · tier %7</source>
+            <translation>%1 → %2 · %3/%4 分钟 · %5 kWh · 峰值 %6 W · 第 %7 档</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="197" />
+            <source>Paid %1 · refund %2 · &lt;b&gt;revenue %3&lt;/b&gt; · tariff: %4</source>
+            <translation>实收 %1 · 退款 %2 · &lt;b&gt;收入 %3&lt;/b&gt; · 资费：%4</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="200" />
+            <source>User: %1 · card: %2 · ledger: %3</source>
+            <translation>用户：%1 · 卡号：%2 · 账本：%3</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="204" />
+            <source>Seen live: %1 → %2 · %3 kWh · %4</source>
+            <translation>实时记录：%1 → %2 · %3 kWh · %4</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="208" />
+            <source>⚑ %1 / %2: live %3 · pile %4</source>
+            <translation>⚑ %1 / %2：实时 %3 · 充电桩 %4</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="212" />
+            <source>Reviewed: %1</source>
+            <translation>已核对：%1</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="219" />
+            <source>No samples stored for this session</source>
+            <translation>该次充电没有存储功率曲线</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="226" />
+            <source>Mark reviewed</source>
+            <translation>标记为已核对</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="226" />
+            <source>What did you find?</source>
+            <translation>核对结论：</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="234" />
+            <source>Export transactions</source>
+            <translation>导出交易明细</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="247" />
+            <source>Exporting …</source>
+            <translation>正在导出…</translation>
+        </message>
+        <message>
+            <location filename="../../widgets/transactions_view.py" line="248" />
+            <source>%1 rows written to %2</source>
+            <translation>已导出 %1 行到 %2</translation>
+        </message>
+    </context>
 </TS>
