@@ -57,7 +57,6 @@ class ReaderWorker(QObject):
         self._stop.set()
         self._jobs.put(None)
         self._thread.join(3.0)
-        self.reader.disconnect()
 
     def submit(self, fn: Callable[[PN532], Any], on_success: Callable[[Any], Any],
                on_failure: Callable[[Exception], Any]) -> None:  # fmt: skip
@@ -78,6 +77,14 @@ class ReaderWorker(QObject):
 
     # -- the reader thread ---------------------------------------------------------------------------
     def _loop(self) -> None:
+        try:
+            self._serve()
+        except RuntimeError:  # the view (and this QObject) was deleted without stop(): end quietly
+            self._stop.set()
+        finally:
+            self.reader.disconnect()
+
+    def _serve(self) -> None:
         while not self._stop.is_set():
             try:
                 job = self._jobs.get(timeout=self.poll_s)
