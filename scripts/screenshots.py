@@ -19,6 +19,8 @@ os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 from PySide6.QtCore import QSettings
 
 from app.demo import start_demo
+from app.services.settlement import settle_pending
+from db.engine import session_factory
 from widgets import i18n
 from widgets.app import make_app, make_backend
 from widgets.bridge import EngineBridge
@@ -39,6 +41,7 @@ def main() -> int:
     app = make_app()
     run = start_demo(db_url=f"sqlite:///{tmp / 'shots.db'}")
     try:
+        settle_pending(session_factory(run.engine.sql))  # the demo's month of history, before Transactions is shot
         pump(app, 4)
         community = run.site.community
         code = "XC01-P03"
@@ -63,7 +66,15 @@ def main() -> int:
                 pump(app, 4 if i == 0 else 2)
                 names = {id(getattr(w, a, None)): a for a in ("map", "monitor", "alarms", "users", "accounts", "audit",
                                                                      "card_desk", "work_orders")}
+                names |= {id(getattr(w, a, None)): a for a in ("transactions", "statistics", "reports", "tariffs")}
                 name = names.get(id(w.tabs.widget(i)), "settings")
+                if name == "transactions":
+                    w.transactions.table.selectRow(0)
+                    pump(app, 2)
+                if name == "reports":
+                    w.reports.cash.setText("120.00")
+                    w.reports.preview()
+                    pump(app, 2)
                 if name == "work_orders":
                     w.work_orders.table.selectRow(min(3, w.work_orders.table.rowCount() - 1))
                     pump(app, 2)
