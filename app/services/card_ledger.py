@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.journal import CARD_ACCOUNTS, NORMAL_SIGN, PayMethod, TxnKind, fingerprint, legs_for
@@ -20,13 +21,18 @@ from db.types import utcnow
 
 
 def ensure_card_accounts(s: Session) -> None:
+    """Make the card accounts that are missing; another desk making them at the same moment is fine (each
+    insert is in a savepoint, and a duplicate just means it is there now)."""
     ensure_system_accounts(s)
     have = set(s.scalars(select(LedgerAccount.code).where(LedgerAccount.user_id.is_(None))))
     for acc in CARD_ACCOUNTS:
         if acc.code not in have:
-            s.add(LedgerAccount(code=acc.code, kind=acc.kind, name=acc.name, normal_sign=NORMAL_SIGN[acc.kind],
-                                balance_fen=0))  # fmt: skip
-    s.flush()
+            try:
+                with s.begin_nested():
+                    s.add(LedgerAccount(code=acc.code, kind=acc.kind, name=acc.name,
+                                        normal_sign=NORMAL_SIGN[acc.kind], balance_fen=0))  # fmt: skip
+            except IntegrityError:
+                pass
 
 
 def post(s: Session, actor: Actor, kind: TxnKind, amount_fen: int, *, key: str, method: PayMethod | str | None = None,

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.domain.errors import NotFound, ValidationError
 from app.domain.money import format_money, require_fen
@@ -281,17 +282,13 @@ def _issue(actor: Actor, db: Db, s: cardapp.Session, ctx: CardContext, notes: li
            user_id: uuid.UUID, card_kind: str, deposit_fen: int, deposit_paid_fen: int, balance_fen: int,
            amount_fen: int, method: str, monthly_until: dt.datetime | None, extra: dict[str, object]) -> CardResult:
     uid = uid_hex(s)
-    with write(db, actor, MANAGE) as dbs:
-        user = dbs.get(ChargingUser, user_id)
-        if user is None:
-            raise NotFound("用户", "user", user_id)
-        if not user.active:
-            raise ValidationError(f"用户 {user.name} 已停用", f"user {user.name} is deactivated", field="user")
-        card_no = max(FIRST_CARD_NO - 1, dbs.scalar(select(Card.card_no).order_by(Card.card_no.desc()).limit(1))
-                      or 0) + 1  # fmt: skip
-        dbs.add(Card(card_no=card_no, uid=uid, user_id=user_id, kind=card_kind, state=CardStatus.ISSUING.value,
-                     deposit_fen=deposit_fen, balance_fen=0, counter=0,
-                     monthly_until=monthly_until if card_kind == "monthly" else None))  # fmt: skip
+    for attempt in range(8):  # two desks may take the same next number: the UNIQUE card_no decides, retry
+        try:
+            card_no, name = _new_card(db, actor, uid, user_id, card_kind, deposit_fen, monthly_until)
+            break
+        except IntegrityError:
+            if attempt == 7:
+                raise
     until = int(monthly_until.timestamp()) if monthly_until and card_kind == "monthly" else 0
     detail = {"user_id": str(user_id), "kind": card_kind, "issue_day": L.day_of(utcnow().date()),
               "balance_fen": balance_fen, "monthly_until": until, "deposit_fen": deposit_fen,
@@ -302,10 +299,26 @@ def _issue(actor: Actor, db: Db, s: cardapp.Session, ctx: CardContext, notes: li
     back = _readback(s, ctx)
     if back.card_no != card_no or back.balance_fen != balance_fen:
         raise CardTampered("写后读不一致 / read-back does not match")
-    note = Note(f"卡 {card_no} 已发给 {user.name}", f"card {card_no} issued to {user.name}")
+    note = Note(f"卡 {card_no} 已发给 {name}", f"card {card_no} issued to {name}")
     op = commit(db, actor, op_no, back, note)
     notes.append(note)
     return _result(db, op, s, back, notes, before=0, after=balance_fen, deposit=deposit_paid_fen)
+
+
+def _new_card(db: Db, actor: Actor, uid: str, user_id: uuid.UUID, kind: str, deposit_fen: int,
+              monthly_until: dt.datetime | None) -> tuple[int, str]:  # fmt: skip
+    with write(db, actor, MANAGE) as dbs:
+        user = dbs.get(ChargingUser, user_id)
+        if user is None:
+            raise NotFound("用户", "user", user_id)
+        if not user.active:
+            raise ValidationError(f"用户 {user.name} 已停用", f"user {user.name} is deactivated", field="user")
+        card_no = max(FIRST_CARD_NO - 1, dbs.scalar(select(Card.card_no).order_by(Card.card_no.desc()).limit(1))
+                      or 0) + 1  # fmt: skip
+        dbs.add(Card(card_no=card_no, uid=uid, user_id=user_id, kind=kind, state=CardStatus.ISSUING.value,
+                     deposit_fen=deposit_fen, balance_fen=0, counter=0,
+                     monthly_until=monthly_until if kind == "monthly" else None))  # fmt: skip
+        return card_no, user.name
 
 
 def return_card(actor: Actor, db: Db, io: CardIO, ctx: CardContext, *, card_no: int,

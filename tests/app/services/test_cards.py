@@ -191,3 +191,32 @@ def test_history_per_card_and_per_user(cd: CardDesk) -> None:
     assert set(both.card_nos) == {no, no2} and both.money_in_fen == 700 + 1000 + 300 and both.money_out_fen == 0
     assert {r.card_no for r in find_cards(cd.clerk, cd.desk.db, "13800001111")} == {no, no2}
     assert [r.card_no for r in find_cards(cd.clerk, cd.desk.db, str(no))] == [no]
+
+
+def test_two_desks_issuing_at_once_on_a_fresh_ledger(cd: CardDesk) -> None:
+    """The first card postings make the card accounts; two desks doing that at the same moment both succeed."""
+    import threading
+
+    users_ = [cd.desk.user("甲"), cd.desk.user("乙")]
+    readers = [cd.blank(), cd.blank()]
+    results: list[object] = []
+    start = threading.Barrier(2)
+
+    def issue(i: int) -> None:
+        start.wait()
+        try:
+            results.append(cards.issue(cd.clerk, cd.desk.db, readers[i], CTX, user_id=users_[i], deposit_fen=500,
+                                       initial_fen=1000 * (i + 1)))  # fmt: skip
+        except Exception as exc:  # reported below
+            results.append(exc)
+
+    threads = [threading.Thread(target=issue, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert all(isinstance(r, cards.CardResult) for r in results), results
+    for r, io in zip(sorted(results, key=lambda r: r.amount_fen), readers, strict=True):  # type: ignore[attr-defined]
+        cd.images[r.card_no] = io.card  # type: ignore[attr-defined]
+    cd.assert_agree()
+    assert cd.account(CARD_FLOAT.code) == 3000 and cd.account(CARD_DEPOSITS.code) == 1000
