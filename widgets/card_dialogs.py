@@ -55,10 +55,19 @@ def _money(edit: QLineEdit, *, allow_zero: bool = False) -> int:
     return parse_money(edit.text() or "0", allow_zero=allow_zero)
 
 
+def _ok_cancel(parent: QWidget) -> QDialogButtonBox:
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, parent)
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(QCoreApplication.translate("CardDialogs", "OK"))
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(QCoreApplication.translate("CardDialogs", "Cancel"))
+    return box
+
+
 def confirm(parent: QWidget, text: str) -> bool:
     """The last look before money moves: the amount in words the clerk reads back to the customer."""
     box = QMessageBox(QMessageBox.Icon.Question, QCoreApplication.translate("CardDialogs", "Confirm"), text,
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)  # fmt: skip
+    box.button(QMessageBox.StandardButton.Yes).setText(QCoreApplication.translate("CardDialogs", "Yes, do it"))
+    box.button(QMessageBox.StandardButton.No).setText(QCoreApplication.translate("CardDialogs", "No"))
     box.setDefaultButton(QMessageBox.StandardButton.No)
     return box.exec() == QMessageBox.StandardButton.Yes
 
@@ -72,6 +81,9 @@ class AmountDialog(QDialog):
         self.setWindowTitle(title)
         self.what, self.limit = what, limit_fen
         form = QFormLayout(self)
+        heading = QLabel(what, self)
+        heading.setStyleSheet("font-size: 14pt;")
+        form.addRow(heading)
         self.amount = QLineEdit(self)
         self.amount.setPlaceholderText("0.00")
         self.amount.setStyleSheet("font-size: 20pt;")
@@ -81,12 +93,13 @@ class AmountDialog(QDialog):
         if method:
             form.addRow(self.tr("Paid by"), self.method)
         self.reason = QLineEdit(self)
+        self.reason.setVisible(reason)
         if reason:
             form.addRow(self.tr("Reason"), self.reason)
         self.error = QLabel("", self)
         self.error.setStyleSheet("color: #b3261e;")
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = _ok_cancel(self)
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -141,7 +154,7 @@ class IssueDialog(QDialog):
         self.error = QLabel("", self)
         self.error.setStyleSheet("color: #b3261e;")
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = _ok_cancel(self)
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -210,7 +223,7 @@ class UngreyDialog(QDialog):
             lay.addWidget(w)
         self.error = QLabel("", self)
         lay.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = _ok_cancel(self)
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)

@@ -931,7 +931,7 @@
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
-</context>
+<message><source>OK</source><translation>确定</translation></message><message><source>Cancel</source><translation>取消</translation></message><message><source>Yes, do it</source><translation>确认办理</translation></message><message><source>No</source><translation>取消</translation></message></context>
 <context>
     <name>ChangePasswordDialog</name>
     <message>
