@@ -132,9 +132,53 @@ class CardDeskView(QWidget):
         worker.readerStatus.connect(self._on_reader)
         self._selected_card: int | None = None
         self._refresh_buttons()
-        if ctx is None:
-            self.message.setText(self.tr("No card master key on this computer: ask the administrator to create or "
-                                         "import it (Settings)."))  # fmt: skip
+        self.make_key = QPushButton(self.tr("Create the card master key (first desk)"), self)
+        self.import_key = QPushButton(self.tr("Import the master key from another desk…"), self)
+        self.make_key.clicked.connect(self._on_make_key)
+        self.import_key.clicked.connect(self._on_import_key)
+        keys = QHBoxLayout()
+        keys.addWidget(self.make_key)
+        keys.addWidget(self.import_key)
+        keys.addStretch(1)
+        lay.insertLayout(1, keys)
+        self._key_buttons()
+
+    def _key_buttons(self) -> None:
+        for b in (self.make_key, self.import_key):
+            b.setVisible(self.ctx is None)
+        if self.ctx is None:
+            self.message.setText(self.tr("No card master key in this computer's keyring: create it at the first desk, "
+                                         "or import it from a desk that has it."))  # fmt: skip
+
+    def _got_key(self, ctx: CardContext) -> None:
+        self.ctx = ctx
+        self._key_buttons()
+        self.message.setText(self.tr("Card master key ready (kept in the OS keyring only)."))
+        self._refresh_buttons()
+
+    def _on_make_key(self) -> None:
+        if confirm(self, self.tr("Create a new card master key? Only for the first desk: every desk and pile of "
+                                 "this operator must then use the same key.")):  # fmt: skip
+            from app.secrets import KeyringSecretStore
+            from app.services.card_keys import card_context
+
+            run_background(lambda: card_context(self.db, KeyringSecretStore(), create=True), self._got_key,
+                           self._failed, parent=self)  # fmt: skip
+
+    def _on_import_key(self) -> None:
+        text, ok = QInputDialog.getText(self, self.tr("Import the master key"), self.tr("Master key (32 hex digits):"),
+                                        QLineEdit.EchoMode.Password)  # fmt: skip
+        if not ok:
+            return
+        from app.secrets import KeyringSecretStore
+        from app.services.card_keys import card_context, import_master_key
+
+        def work() -> CardContext:
+            store = KeyringSecretStore()
+            import_master_key(store, text)
+            return card_context(self.db, store)
+
+        run_background(work, self._got_key, self._failed, parent=self)
 
     def showEvent(self, event: QShowEvent) -> None:
         """The reader is looked for only once the desk is on screen (not in every window that has the tab)."""

@@ -28,6 +28,7 @@ from app.engine.commands import (
     SyncClock,
     WriteConfig,
 )
+from app.engine.om_commands import QUIET, execute_om
 from app.engine.topology import LineSpec, PileSpec
 from comm.pile.device import CommandFailed, PileDevice, PileDisconnected, PileLinkError
 from comm.pile.messages import (
@@ -295,7 +296,8 @@ class LinePoller:
             except PileLinkError as exc:
                 outcome = _fail(f"{exc}; the command was not confirmed — the pile may or may not have done it",
                                 self.wall())
-            pile.next_due = self.clock()  # refresh its state right away
+            if not isinstance(cmd, QUIET):  # an upgrade sends hundreds of these: polls keep their own pace
+                pile.next_due = self.clock()  # refresh its state right away
         self.sink.command_finished(cmd.pile_id, cmd, outcome)
         if not fut.done():
             fut.set_result(outcome)
@@ -303,6 +305,9 @@ class LinePoller:
     async def _execute(self, pile: _Pile, cmd: PileCommand) -> CommandOutcome:
         dev = pile.device
         now = self.wall
+        maintenance = await execute_om(self._request, dev, cmd, now)  # firmware, diagnosis, self-test
+        if maintenance is not None:
+            return maintenance  # type: ignore[no-any-return]
         if isinstance(cmd, StartPort):
             await self._request(dev.command(Command(CommandCode.START_PORT, cmd.port, cmd.minutes, cmd.amount_fen)))
             live = (await self._request(dev.read_ports(cmd.port, cmd.port)))[cmd.port]  # type: ignore[index]

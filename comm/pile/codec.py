@@ -65,6 +65,8 @@ def encode_block(
 
 
 def _decode_field(rmap: RegisterMap, block: BlockDef, f: FieldDef, raw: Sequence[int]) -> Any:
+    if f.type == "bytes":
+        return b"".join(r.to_bytes(2, "big") for r in raw)
     if f.type == "ascii":
         data = b"".join(r.to_bytes(2, "big") for r in raw).split(b"\0", 1)[0]
         try:
@@ -92,6 +94,12 @@ def _decode_field(rmap: RegisterMap, block: BlockDef, f: FieldDef, raw: Sequence
 
 def _encode_field(rmap: RegisterMap, block: BlockDef, f: FieldDef, value: Any) -> list[int]:
     where = f"{block.name}.{f.name}"
+    if f.type == "bytes":
+        data = bytes(value)
+        if len(data) > f.size * 2:
+            raise CodecError(f"{where}: {len(data)} bytes do not fit in {f.size} registers")
+        data = data.ljust(f.size * 2, b"\0")
+        return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
     if f.type == "ascii":
         data = str(value).encode("ascii", "replace")[: f.size * 2].ljust(f.size * 2, b"\0")
         return [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]

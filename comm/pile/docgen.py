@@ -23,7 +23,7 @@ def _access(block: BlockDef) -> str:
 def _field_rows(rmap: RegisterMap, block: BlockDef) -> list[str]:
     rows = []
     for f in block.fields:
-        ftype = f"ascii[{f.size * 2}]" if f.type == "ascii" else _TYPE_TEXT[f.type]
+        ftype = f"{f.type}[{f.size * 2}]" if f.type in ("ascii", "bytes") else _TYPE_TEXT[f.type]
         doc = f.doc
         if f.enum:
             doc += f" See `{f.enum}`."
@@ -98,6 +98,12 @@ def render(rmap: RegisterMap) -> str:
         "   `result` and `result_seq`. A command is done only when `result_seq` equals the `seq` sent",
         "   and `result` is `OK`; start/stop are further confirmed by reading the port back.",
         "6. When the pile clock is more than 60 s off, write `SYNC_CLOCK`.",
+        "7. Firmware upgrade (only where the map has the `firmware` blocks): `BEGIN` with the image's size,",
+        "   CRC-32 and version; write every block to `firmware_data` in order (a refused block is sent",
+        "   again from `next_block`); `VERIFY` and read back `state` = `VERIFIED` and `computed_crc`;",
+        "   `ACTIVATE`; wait for the pile to answer with a new `boot_count`; if `identity` shows the new",
+        "   version and the pile reports no fault, `CONFIRM`, otherwise `ROLLBACK` and check the old",
+        "   version is back. `SELF_TEST` (command block) tests one port and latches any fault it finds.",
         "",
     ]
     return "\n".join(out)

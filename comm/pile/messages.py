@@ -74,6 +74,7 @@ class CommandCode(StrEnum):
     REBOOT = "REBOOT"
     ACK_RECORDS = "ACK_RECORDS"
     CLEAR_FAULT = "CLEAR_FAULT"
+    SELF_TEST = "SELF_TEST"  # test one port's relay, line and meter; a fault found latches on the port
 
 
 class CommandResult(StrEnum):
@@ -87,6 +88,36 @@ class CommandResult(StrEnum):
     NOT_RUNNING = "NOT_RUNNING"
 
 
+class FirmwareCommand(StrEnum):
+    NONE = "NONE"
+    BEGIN = "BEGIN"
+    VERIFY = "VERIFY"
+    ACTIVATE = "ACTIVATE"
+    CONFIRM = "CONFIRM"
+    ROLLBACK = "ROLLBACK"
+    ABORT = "ABORT"
+
+
+class FirmwareState(StrEnum):
+    IDLE = "IDLE"
+    RECEIVING = "RECEIVING"
+    VERIFIED = "VERIFIED"
+    TRIAL = "TRIAL"  # running the new image, not yet confirmed
+    FAILED = "FAILED"
+
+
+class FirmwareError(StrEnum):
+    NONE = "NONE"
+    BAD_STATE = "BAD_STATE"
+    BAD_SIZE = "BAD_SIZE"
+    INCOMPLETE = "INCOMPLETE"
+    IMAGE_CRC = "IMAGE_CRC"
+    PORTS_BUSY = "PORTS_BUSY"
+    BOOT_FAILED = "BOOT_FAILED"
+    ROLLED_BACK = "ROLLED_BACK"
+    TRIAL_EXPIRED = "TRIAL_EXPIRED"
+
+
 # Enum class for each enum name used in the register-map files.
 ENUMS: dict[str, type[Enum]] = {
     "port_state": PortState,
@@ -96,6 +127,9 @@ ENUMS: dict[str, type[Enum]] = {
     "payment": Payment,
     "command": CommandCode,
     "command_result": CommandResult,
+    "firmware_command": FirmwareCommand,
+    "firmware_state": FirmwareState,
+    "firmware_error": FirmwareError,
 }
 
 

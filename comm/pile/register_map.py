@@ -17,7 +17,7 @@ from comm.pile.messages import ENUMS
 
 MAPS_DIR = Path(__file__).parent / "maps"
 
-FieldType = Literal["u16", "i16", "u32", "ascii", "enum", "flags"]
+FieldType = Literal["u16", "i16", "u32", "ascii", "enum", "flags", "bytes"]  # bytes: a raw data window
 Table = Literal["input", "holding"]
 _SIZES = {"u16": 1, "i16": 1, "u32": 2, "enum": 1, "flags": 1}
 
@@ -176,9 +176,9 @@ def _block(where: str, raw: dict[str, Any], enums: dict[str, EnumDef]) -> BlockD
     used: dict[int, str] = {}
     for f in raw.get("fields", []):
         ftype = f["type"]
-        if ftype not in (*_SIZES, "ascii"):
+        if ftype not in (*_SIZES, "ascii", "bytes"):
             raise MapError(f"{where}: {name}.{f.get('name')}: unknown type {ftype!r}")
-        size = int(f["length"]) if ftype == "ascii" else _SIZES[ftype]
+        size = int(f["length"]) if ftype in ("ascii", "bytes") else _SIZES[ftype]
         fd = FieldDef(
             name=str(f["name"]),
             offset=int(f["offset"]),

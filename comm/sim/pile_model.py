@@ -4,7 +4,8 @@ Pure Python: no I/O, no wall clock. Time comes in as `now` (sim Unix seconds); r
 the injected `random.Random`. The wire side (comm/sim/slave.py) encodes what this class reads out
 into registers and feeds register writes into `apply_config` / `execute`. Layers, bottom up:
 pile_core (state, NV memory, sessions, money) → pile_rules (physics, protections, power) →
-pile_actions (console commands, residents) → SimPile (what the register map shows).
+pile_actions (console commands, residents) → pile_maint (firmware slots, self-test) → SimPile (what
+the register map shows).
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from comm.pile.messages import (
     RecordsHeader,
     TransactionRecord,
 )
-from comm.sim.pile_actions import PileInputs, SwipeResult
+from comm.sim.pile_actions import SwipeResult
+from comm.sim.pile_maint import PileMaintenance
 from comm.sim.pile_physics import EPS, U16, U32, Session, clamp
 from comm.sim.records import MAP_VERSION, RECORD_WINDOW
 from comm.sim.vehicles import Vehicle
 
 
-class SimPile(PileInputs):
+class SimPile(PileMaintenance):
     # ------------------------------------------------------------------ read side
     @property
     def config_revision(self) -> int:

@@ -31,6 +31,7 @@ from comm.pile.messages import (
     RecordsHeader,
     TransactionRecord,
 )
+from comm.sim.pile_maint import firmware_image, firmware_write
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +127,9 @@ class PileRegisterServer:
         if block == "command":
             result, seq = p.last_command
             return [0] * (c.command.writable or 0) + c.encode_command_status(result, seq)
+        fw = firmware_image(c.map, p, block)
+        if fw is not None:
+            return fw
         if block in ("records_header", "record"):
             image = c.encode_records(p.records_header(), p.record_window(c.map.record_window))
             return image if block == "records_header" else image[c.records_header.length :]
@@ -153,6 +157,12 @@ class PileRegisterServer:
                 raise _Exc(ExcCodes.ILLEGAL_VALUE) from None
             self.pile.execute(cmd, self.clock())
             return
+        try:
+            if firmware_write(c.map, self.pile, address, values, self.clock()):
+                return
+        except ValueError as exc:
+            log.info("pile %s refused a firmware write: %s", self.pile.unit_id, exc)
+            raise _Exc(ExcCodes.ILLEGAL_VALUE) from None
         raise _Exc(ExcCodes.ILLEGAL_ADDRESS)
 
 

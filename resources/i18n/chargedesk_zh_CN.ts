@@ -749,11 +749,6 @@
         <translation>查询结果</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="136" />
-        <source>No card master key on this computer: ask the administrator to create or import it (Settings).</source>
-        <translation>本机没有 IC 卡主密钥：请管理员生成或导入（设置）。</translation>
-    </message>
-    <message>
         <location filename="../../widgets/card_desk_view.py" line="247" />
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
@@ -903,7 +898,7 @@
         <source>Grey lock record damaged: un-grey by hand</source>
         <translation>灰锁记录损坏：请人工解灰</translation>
     </message>
-</context>
+<message><source>Create the card master key (first desk)</source><translation>生成 IC 卡主密钥（第一台发卡台）</translation></message><message><source>Import the master key from another desk…</source><translation>从其他发卡台导入主密钥…</translation></message><message><source>No card master key in this computer's keyring: create it at the first desk, or import it from a desk that has it.</source><translation>本机密钥环中没有 IC 卡主密钥：请在第一台发卡台生成，或从已有主密钥的发卡台导入。</translation></message><message><source>Card master key ready (kept in the OS keyring only).</source><translation>IC 卡主密钥已就绪（只保存在系统密钥环中）。</translation></message><message><source>Create a new card master key? Only for the first desk: every desk and pile of this operator must then use the same key.</source><translation>生成新的 IC 卡主密钥？只在第一台发卡台这样做：本运营商的所有发卡台和充电桩都必须使用同一个密钥。</translation></message><message><source>Import the master key</source><translation>导入主密钥</translation></message><message><source>Master key (32 hex digits):</source><translation>主密钥（32 位十六进制）：</translation></message></context>
 <context>
     <name>CardDialogs</name>
     <message>

@@ -114,3 +114,20 @@ def test_card_pulled_mid_top_up_is_settled_on_the_next_tap(bench, desk: Desk, qt
     view._on_read()
     qtbot.waitUntil(lambda: not view.busy and view.view is not None and bool(view.view.notes), timeout=5000)
     assert view.balance.text() in ("¥5.00", "¥12.00") and "interrupted" in view.message.text()
+
+
+def test_a_desk_without_a_master_key_makes_one_in_the_keyring(desk: Desk, qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import keyring
+
+    from app.domain.permissions import Role
+    from app.services.card_keys import MASTER_KEY_ENTRY
+    from widgets import card_desk_view
+
+    view = CardDeskView(desk.db, desk.by_role[Role.CARD_ADMIN], None, ReaderWorker(Reader(None, ports=lambda: [])))
+    qtbot.addWidget(view)
+    assert view.make_key.isVisibleTo(view) and not view.buttons["read"].isEnabled()
+    monkeypatch.setattr(card_desk_view, "confirm", lambda *_: True)
+    view.make_key.click()
+    qtbot.waitUntil(lambda: view.ctx is not None, timeout=5000)
+    assert len(bytes.fromhex(keyring.get_password("ChargeDesk", MASTER_KEY_ENTRY) or "")) == 16
+    assert not view.make_key.isVisibleTo(view) and view.buttons["read"].isEnabled()
