@@ -41,6 +41,9 @@ def run_engine(db_url: str, *, summary_s: float = 30.0, ocpp_port: int | None = 
     engine = Engine(db_url, settings=EngineSettings(devices=DeviceSettings(ocpp_auto_port=ocpp_port,
                                                                           ocpp_file_dir=ocpp_file_dir)))
     engine.start()
+    from app.engine.gc_tuning import tune_gc
+
+    tune_gc()  # a server process: short collector pauses for a thousand charge points (bench/ocpp)
     if not engine.lines:
         log.warning("no Modbus piles in %s — provision some (e.g. `chargedesk sim --provision URL`)", db_url)
     engine.subscribe(_log_events)

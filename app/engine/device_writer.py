@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.engine.load import LoadSample
 from comm.meters.messages import MeterReading
 from db.models_meters import Meter, MeterReadingRow, StationLoadRow
-from db.models_ocpp import ChargePoint, OcppMessage
+from db.models_ocpp import ChargePoint
+from db.ocpp_log import MessageRow, insert_messages
 from db.types import utcnow
 
 
@@ -23,7 +24,7 @@ class DeviceBatch:
     loads: list[dict[str, Any]] = field(default_factory=list)
     readings: list[dict[str, Any]] = field(default_factory=list)
     meters: dict[uuid.UUID, dict[str, Any]] = field(default_factory=dict)  # newest state per meter
-    messages: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[MessageRow] = field(default_factory=list)
     charge_points: dict[str, dict[str, Any]] = field(default_factory=dict)  # identity → columns to set
 
     def __len__(self) -> int:
@@ -64,9 +65,7 @@ class DeviceWriter:
         if len(self._batch.messages) >= self.max_messages:  # the database is failing: keep the newest
             del self._batch.messages[0]
             self.dropped_messages += 1
-        self._batch.messages.append({"identity": identity, "ts": ts, "direction": direction,
-                                     "message_type": message_type, "action": action, "unique_id": unique_id[:64],
-                                     "payload": payload})
+        self._batch.messages.append((identity, ts, direction, message_type, action, unique_id[:64], payload))
 
     def charge_point(self, identity: str, **values: Any) -> None:
         self._batch.charge_points.setdefault(identity, {}).update(values)
@@ -100,7 +99,7 @@ class DeviceWriter:
             if batch.readings:
                 s.execute(insert(MeterReadingRow), batch.readings)
             if batch.messages:
-                s.execute(insert(OcppMessage), batch.messages)
+                insert_messages(s.connection(), batch.messages)
             now = utcnow()
             for meter_id, values in batch.meters.items():
                 s.execute(update(Meter).where(Meter.id == meter_id).values(

@@ -15,8 +15,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import logging
+import re
 import ssl
 import time
 import uuid
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SUBPROTOCOL = "ocpp1.6"
+_HEAD = re.compile(r'\s*\[\s*([234])\s*,\s*"([^"]{0,64})"\s*(?:,\s*"([A-Za-z]{1,48})")?')
 
 
 @dataclass(frozen=True)
@@ -233,14 +234,11 @@ class CentralSystem:
     def log_message(self, identity: str, direction: str, raw: str) -> None:
         if not self.settings.log_messages:
             return
-        try:
-            msg = json.loads(raw)
-            mtype, uid = int(msg[0]), str(msg[1])
-        except (ValueError, TypeError, IndexError, KeyError):
-            mtype, uid = 0, ""
+        head = _HEAD.match(raw)  # [type, "id", "Action" — without parsing the whole message again
+        mtype, uid = (int(head.group(1)), head.group(2)) if head else (0, "")
         action = None
         if mtype == 2:
-            action = str(msg[2]) if len(msg) > 2 else None
+            action = head.group(3) if head else None
             self._calls[(identity, uid)] = action or ""
             if len(self._calls) > 50_000:  # answers that never came: forget the oldest
                 self._calls.pop(next(iter(self._calls)))

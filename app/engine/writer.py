@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.engine.commands import CommandOutcome, PileCommand, command_name, command_port
@@ -32,7 +32,6 @@ from app.engine.events import (
     SessionEnded,
     SessionStarted,
 )
-from app.engine.om_commands import QUIET
 from comm.pile.messages import TransactionRecord
 from db.enums import SessionStatus
 from db.models import Alarm, ChargeSession, OfflineRecord, Pile, PileEvent
@@ -92,8 +91,6 @@ class BatchWriter:
             self.dropped_samples += drop
 
     def log_command(self, pile_id: uuid.UUID, cmd: PileCommand, outcome: CommandOutcome, issued_at: datetime) -> None:
-        if isinstance(cmd, QUIET):  # firmware blocks and read-backs: the upgrade keeps its own log (pile_event)
-            return
         args = {k: getattr(cmd, k) for k in ("port", "minutes", "amount_fen") if hasattr(cmd, k)}
         self._commands.append({
             "id": uuid.uuid4(), "version": 1, "pile_id": pile_id, "port_number": command_port(cmd),
@@ -129,8 +126,11 @@ class BatchWriter:
                 self._apply(s, ev)
             if commands:
                 s.execute(insert(PileCommandRow), commands)
-            for pile_id, ts in seen.items():
-                s.execute(update(Pile).where(Pile.id == pile_id).values(last_seen_at=ts))
+            if seen:  # one executemany: a thousand car piles report every second
+                pile = Pile.__table__
+                s.connection().execute(
+                    update(pile).where(pile.c.id == bindparam("pile")).values(last_seen_at=bindparam("seen")),
+                    [{"pile": pile_id, "seen": ts} for pile_id, ts in seen.items()])
 
     def _apply(self, s: Session, ev: Event) -> None:
         if isinstance(ev, SessionStarted):
