@@ -32,6 +32,7 @@ from app.engine.events import (
     SessionEnded,
     SessionStarted,
 )
+from app.engine.om_commands import QUIET
 from comm.pile.messages import TransactionRecord
 from db.enums import SessionStatus
 from db.models import Alarm, ChargeSession, OfflineRecord, Pile, PileEvent
@@ -91,6 +92,8 @@ class BatchWriter:
             self.dropped_samples += drop
 
     def log_command(self, pile_id: uuid.UUID, cmd: PileCommand, outcome: CommandOutcome, issued_at: datetime) -> None:
+        if isinstance(cmd, QUIET):  # firmware blocks and read-backs: the upgrade keeps its own log (pile_event)
+            return
         args = {k: getattr(cmd, k) for k in ("port", "minutes", "amount_fen") if hasattr(cmd, k)}
         self._commands.append({
             "id": uuid.uuid4(), "version": 1, "pile_id": pile_id, "port_number": command_port(cmd),
