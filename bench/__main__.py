@@ -8,7 +8,7 @@ import logging
 import sys
 import time
 
-BENCHES = ("rs485", "ingest", "scale", "gui", "topup", "ordered", "card", "ocpp", "report")
+BENCHES = ("rs485", "firmware", "ingest", "scale", "gui", "topup", "ordered", "card", "ocpp", "report")
 
 
 def main() -> int:
