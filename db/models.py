@@ -297,5 +297,6 @@ from db import (  # noqa: E402, F401
     models_maintenance,
     models_meters,  # meters, station load
     models_ocpp,  # OCPP charge points
+    models_ordered,  # ordered charging: settings, overrides, queue
     models_people,
 )

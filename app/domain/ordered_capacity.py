@@ -40,6 +40,8 @@ class CapacitySettings:
     margin_w: int = 0  # kept free for what no meter sees in time
     fallback_w: int = 0  # static charging budget when the meter is silent or stale
     meter_delay_s: int = 0  # age of a reading when it arrives
+    settle_s: int = 0  # the highest reading of this window counts: the other load is the transformer reading
+    # minus the metered charging, two values read at slightly different instants (a port just switched)
     stale_after_s: int = 180  # a reading older than this is not trusted
     period_s: int = 60  # control period: the allocation holds this long
     trend_window_s: int = 1800  # how far back the rise of the other load is measured
@@ -122,7 +124,8 @@ def spare_capacity(readings: Sequence[MeterReading], now_s: int, settings: Capac
     # load may follow its trend and add noise (noise_sigmas spreads, growing with √gap).
     gap_s = now_s - newest.at_s + st.meter_delay_s + st.period_s
     noise = st.noise_sigmas * spread * (gap_s / step_s) ** 0.5 if gap_s > 0 else 0.0
-    other = newest.other_load_w + int(rise * gap_s + noise + 0.999)
+    settled = max(r.other_load_w for r in ordered if newest.at_s - r.at_s <= st.settle_s)
+    other = settled + int(rise * gap_s + noise + 0.999)
     spare = st.limit_w - st.margin_w - other
     forecast = tuple(max(spare - int(rise * k * st.forecast_step_s), 0) for k in range(steps + 1))
     return Capacity(max(spare, 0), CapacitySource.METER, other, st.limit_w, forecast, st.forecast_step_s,

@@ -192,8 +192,41 @@ class ChargePointSeen:
     ts: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class OrderedPort:
+    """One vehicle under ordered charging: `status` "charging" | "queued" | "held"; times in Unix seconds."""
+
+    pile_id: uuid.UUID
+    port_id: uuid.UUID | None
+    number: int
+    status: str
+    reason: str  # app.domain.ordered_charging.Reason value
+    power_w: int
+    expected_start: int | None  # None: not within the schedule ahead
+    expected_done: int | None
+    priority: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OrderedStatus:
+    """A station's ordered charging after a control step (coalesced per station): capacity, the vehicles, and
+    the schedule ahead as (Unix s, planned charging W, forecast spare W)."""
+
+    station_id: uuid.UUID
+    enabled: bool
+    source: str  # "meter" | "fallback" | "estimate" (no transformer meter: a configured household estimate)
+    limit_w: int
+    other_w: int | None
+    charging_w: int
+    spare_w: int
+    allocated_w: int
+    ports: tuple[OrderedPort, ...]
+    plan: tuple[tuple[int, int, int], ...]
+    ts: datetime
+
+
 Event = (
     PortUpdate | PileUpdate | PileOnline | PileOffline | PileRebooted | AlarmRaised | AlarmCleared
     | SessionStarted | SessionEnded | PileEventLogged | RecordsStored | LineHealth | DatabaseHealth
-    | MeterUpdate | StationLoad | ChargePointSeen
+    | MeterUpdate | StationLoad | ChargePointSeen | OrderedStatus
 )

@@ -24,6 +24,7 @@ from app.engine.events import (
     Event,
     LineHealth,
     MeterUpdate,
+    OrderedStatus,
     PileUpdate,
     PortUpdate,
     StationLoad,
@@ -45,6 +46,7 @@ class Snapshot:
     meters: dict[uuid.UUID, MeterUpdate] = field(default_factory=dict)
     loads: dict[uuid.UUID, StationLoad] = field(default_factory=dict)  # by station id
     charge_points: dict[str, ChargePointSeen] = field(default_factory=dict)  # by OCPP identity
+    ordered: dict[uuid.UUID, OrderedStatus] = field(default_factory=dict)  # ordered charging, by station id
 
 
 class EventHub:
@@ -87,6 +89,8 @@ class EventHub:
                     self._coalesced[("meter", ev.meter_id)] = ev
                 elif isinstance(ev, StationLoad):
                     self._coalesced[("load", ev.station_id)] = ev
+                elif isinstance(ev, OrderedStatus):
+                    self._coalesced[("ordered", ev.station_id)] = ev
                 else:
                     self._ordered.append(ev)
         self._dirty.set()
@@ -111,13 +115,16 @@ class EventHub:
             latest.loads[ev.station_id] = ev
         elif isinstance(ev, ChargePointSeen):
             latest.charge_points[ev.identity] = ev
+        elif isinstance(ev, OrderedStatus):
+            latest.ordered[ev.station_id] = ev
 
     def snapshot(self) -> Snapshot:
         """Any thread."""
         with self._lock:
             s = self._latest
             return Snapshot(dict(s.ports), dict(s.piles), dict(s.lines), dict(s.alarms), s.database,
-                            meters=dict(s.meters), loads=dict(s.loads), charge_points=dict(s.charge_points))
+                            meters=dict(s.meters), loads=dict(s.loads), charge_points=dict(s.charge_points),
+                            ordered=dict(s.ordered))
 
     def _take(self) -> tuple[list[Event], list[Subscriber]]:
         with self._lock:

@@ -32,6 +32,7 @@ from app.engine.events import (
 )
 from app.engine.hub import EventHub, Snapshot, Subscriber
 from app.engine.ocpp_commands import OcppCommand
+from app.engine.ordered import OrderedRuntime, OrderedTuning
 from app.engine.poller import LinePoller, PollTuning
 from app.engine.state import PortRef, StateStore
 from app.engine.topology import LineSpec, load_lines
@@ -52,6 +53,7 @@ class EngineSettings:
     health_interval_s: float = 1.0
     hub_interval_s: float = 0.2
     devices: DeviceSettings = field(default_factory=DeviceSettings)  # meters, station load, OCPP
+    ordered: OrderedTuning = field(default_factory=OrderedTuning)  # ordered charging (有序充电)
 
 
 def default_client_factory(spec: LineSpec) -> Any:
@@ -93,6 +95,7 @@ class Engine:
         self._startup_error: BaseException | None = None
         self._issued: dict[int, datetime] = {}
         self.devices = DeviceRuntime(self, self.settings.devices)
+        self.ordered = OrderedRuntime(self, self.settings.ordered)
 
     # -- facade (any thread) ----------------------------------------------------------------------
     def start(self, timeout: float = 30.0) -> None:
@@ -100,6 +103,7 @@ class Engine:
         with session_factory(self.sql)() as s:
             self.lines = load_lines(s)
             self.devices.load(s)
+            self.ordered.load(s)
         alarms, sessions = self.writer.open_state()
         port_owner: dict[uuid.UUID, tuple[uuid.UUID, int]] = {}
         for line in self.lines:
@@ -170,6 +174,7 @@ class Engine:
                   asyncio.create_task(self._flush_loop(), name="writer"),
                   asyncio.create_task(self._health_loop(), name="health")]
         tasks += [asyncio.create_task(coro) for coro in self.devices.tasks()]
+        tasks += [asyncio.ensure_future(coro) for coro in self.ordered.tasks()]
         self._ready.set()
         await self._stopping.wait()
         for t in tasks:
