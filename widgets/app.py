@@ -21,6 +21,7 @@ from app.services import history as history_service
 from app.services.alarms import AlarmInfo
 from app.services.history import Series
 from app.services.settlement_worker import SettlementWorker
+from app.services.station_load import LoadPoint, MeterInfo, load_history, station_meters
 from app.services.stations import list_stations, move_pile
 from db.engine import default_url, session_factory, session_scope
 from widgets import i18n
@@ -74,6 +75,14 @@ def make_backend(engine: Engine, actor: Actor | None = None) -> Backend:
         with factory() as s:
             return history_service.station_power(s, station_id, since, until)
 
+    def station_load_history(station_id: uuid.UUID, since: datetime, until: datetime) -> list[LoadPoint]:
+        with factory() as s:
+            return load_history(s, station_id, since, until)
+
+    def meters(station_id: uuid.UUID) -> list[MeterInfo]:
+        with factory() as s:
+            return station_meters(s, station_id)
+
     def save_position(pile_id: uuid.UUID, x: float, y: float) -> None:
         with session_scope(factory) as s:
             move_pile(s, pile_id, x, y)
@@ -82,7 +91,8 @@ def make_backend(engine: Engine, actor: Actor | None = None) -> Backend:
     label = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
     map_dir = Path(platformdirs.user_cache_dir("ChargeDesk", appauthor=False)) / "map"
     return Backend(operator_name, stations, open_alarms, alarm_history, ack, port_history, station_history,
-                   save_position, str(label), map_dir=map_dir, user=user, actor=actor, db=factory)
+                   save_position, str(label), map_dir=map_dir, user=user, actor=actor, db=factory,
+                   station_load_history=station_load_history, station_meters=meters)
 
 
 def show_window(engine: Engine, actor: Actor | None) -> tuple[MainWindow, EngineBridge]:

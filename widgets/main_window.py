@@ -13,6 +13,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from app.domain.permissions import Actor, Permission, allows
+from app.engine import ocpp_commands
 from app.engine.commands import (
     ClearFault,
     CommandOutcome,
@@ -28,6 +29,7 @@ from app.engine.events import Event
 from app.services import remote
 from app.services.alarms import AlarmInfo
 from app.services.history import Series
+from app.services.station_load import LoadPoint, MeterInfo
 from app.services.stations import PileInfo, StationInfo
 from app.services.unit import Db
 from comm.pile.messages import PileConfig
@@ -36,6 +38,7 @@ from widgets.bridge import EngineBridge
 from widgets.command_dialogs import ConfigDialog, StartPortDialog
 from widgets.monitor_view import MonitorView
 from widgets.settings_view import SettingsView
+from widgets.station_load_view import StationLoadView
 from widgets.station_tree import StationTree
 from widgets.trend_view import TrendView
 
@@ -57,6 +60,8 @@ class Backend:
     user: str = "operator"
     actor: Actor | None = None  # the signed-in account; None only in tests of the live views
     db: Db | None = None  # services' session factory
+    station_load_history: Callable[[uuid.UUID, datetime, datetime], list[LoadPoint]] | None = None
+    station_meters: Callable[[uuid.UUID], list[MeterInfo]] | None = None
 
 
 class MainWindow(QMainWindow):
@@ -81,7 +86,8 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("tabs")
         self.setCentralWidget(self.tabs)
         self.trend = TrendView(backend.port_history, backend.station_history, self)
-        self.monitor = MonitorView(self.trend, self)
+        self.monitor = MonitorView(self.trend, self, load_view=StationLoadView(
+            backend.station_load_history, backend.station_meters))
         self.map = self._make_map()
         self.alarms = AlarmsView(load_open=backend.open_alarms, load_history=backend.alarm_history,
                                  acknowledge=backend.ack_alarm,
@@ -106,6 +112,7 @@ class MainWindow(QMainWindow):
         pv.syncRequested.connect(lambda pid: self._command(SyncClock(pid, issued_by=backend.user)))
         pv.rebootRequested.connect(self._reboot)
         pv.configRequested.connect(self._config)
+        pv.ocppRequested.connect(self._ocpp)
         bridge.batch.connect(self._on_batch)
         self._restore()
         self._status_timer = QTimer(self)
@@ -308,13 +315,26 @@ class MainWindow(QMainWindow):
         names = {"StartPort": self.tr("start port"), "StopPort": self.tr("stop port"),
                  "SyncClock": self.tr("sync clock"), "RebootPile": self.tr("reboot"),
                  "ClearFault": self.tr("clear fault"), "ReadConfig": self.tr("read configuration"),
-                 "WriteConfig": self.tr("write configuration")}
+                 "WriteConfig": self.tr("write configuration"), "RemoteStart": self.tr("remote start"),
+                 "RemoteStop": self.tr("remote stop"), "SetChargingProfile": self.tr("charging limit"),
+                 "ClearChargingProfile": self.tr("clear charging limits"),
+                 "GetCompositeSchedule": self.tr("composite schedule"),
+                 "ChangeConfiguration": self.tr("change setting"),
+                 "GetConfiguration": self.tr("read settings"), "ResetChargePoint": self.tr("reset"),
+                 "UnlockConnector": self.tr("unlock connector"), "ChangeAvailability": self.tr("availability"),
+                 "UpdateFirmware": self.tr("update firmware"), "GetDiagnostics": self.tr("get diagnostics"),
+                 "ReserveNow": self.tr("reserve"), "CancelReservation": self.tr("cancel reservation"),
+                 "SendLocalList": self.tr("send local list"), "GetLocalListVersion": self.tr("local list version"),
+                 "TriggerMessage": self.tr("trigger message")}
         name = type(cmd).__name__
         port = getattr(cmd, "port", 0)
         return names.get(name, name) + (f" #{port}" if port else "")
 
     def _start(self, pile_id: uuid.UUID, port: int) -> None:
         _s, pile = self.piles[pile_id]
+        if pile.protocol == "ocpp16":  # a car pile: RemoteStartTransaction with the console's tag
+            self._command(ocpp_commands.RemoteStart(pile_id, port, issued_by=self.backend.user))  # type: ignore[arg-type]
+            return
         dlg = StartPortDialog(pile.code, port, self)
         if dlg.exec():
             self._command(StartPort(pile_id, port, dlg.result_minutes, dlg.result_fen, issued_by=self.backend.user))
@@ -326,6 +346,29 @@ class MainWindow(QMainWindow):
                                               "has power-failure memory on.").replace("%1", pile.code))
         if answer == QMessageBox.StandardButton.Yes:
             self._command(RebootPile(pile_id, issued_by=self.backend.user))
+
+    def _ocpp(self, pile_id: uuid.UUID) -> None:
+        """The OCPP console of a car pile (commands and message log), once its identity is known."""
+        from app.services import charge_points
+        from widgets.ocpp_dialog import OcppDialog
+        from widgets.ops import run_background
+
+        _s, pile = self.piles[pile_id]
+        actor, db = self.backend.actor, self.backend.db
+        if actor is None or db is None:
+            return
+
+        def opened(identity: str | None) -> None:
+            if identity is None:
+                QMessageBox.warning(self, self.tr("OCPP"), self.tr("%1 is not an OCPP charge point").replace(
+                    "%1", pile.code))
+                return
+            dlg = OcppDialog(pile, identity, lambda cmd, then: self._command(cmd, then),  # type: ignore[arg-type]
+                             lambda ident, action: charge_points.message_log(actor, db, ident, action=action), self)
+            dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dlg.show()
+
+        run_background(lambda: charge_points.identity_of(actor, db, pile_id), opened, parent=self)
 
     def _config(self, pile_id: uuid.UUID) -> None:
         _s, pile = self.piles[pile_id]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from PySide6.QtCore import QRegularExpression, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import QLineEdit, QSplitter, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QSplitter, QStackedWidget, QTableView, QVBoxLayout, QWidget
 
 from app.engine.events import Event
 from app.engine.hub import Snapshot
@@ -14,13 +14,15 @@ from app.services.stations import PileInfo, StationInfo
 from comm.pile.messages import PortLive
 from widgets.models.port_table_model import COL_PILE, PortTableModel
 from widgets.pile_view import PileView
+from widgets.station_load_view import StationLoadView
 from widgets.trend_view import TrendView
 
 
 class MonitorView(QWidget):
     portChosen = Signal(object, int)  # pile_id, port number
 
-    def __init__(self, trend: TrendView, parent: QWidget | None = None) -> None:
+    def __init__(self, trend: TrendView, parent: QWidget | None = None, *,
+                 load_view: StationLoadView | None = None) -> None:
         super().__init__(parent)
         self.model = PortTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -45,8 +47,13 @@ class MonitorView(QWidget):
         tl.setContentsMargins(0, 0, 0, 0)
         tl.addWidget(self.search)
         tl.addWidget(self.table)
+        # A community selected: its load (limit, meters, charging, spare); a pile selected: its tiles.
+        self.load_view = load_view or StationLoadView(parent=self)
+        self.detail = QStackedWidget(self)
+        self.detail.addWidget(self.pile_view)
+        self.detail.addWidget(self.load_view)
         self.bottom = QSplitter(Qt.Orientation.Horizontal, self)
-        self.bottom.addWidget(self.pile_view)
+        self.bottom.addWidget(self.detail)
         self.bottom.addWidget(self.trend)
         self.split = QSplitter(Qt.Orientation.Vertical, self)
         self.split.addWidget(top)
@@ -76,6 +83,9 @@ class MonitorView(QWidget):
         self.proxy.setFilterKeyColumn(-1)
 
     def show_station_trend(self) -> None:
+        if self.station is not None and self._snapshot is not None:
+            self.load_view.show_station(self.station, self._snapshot)
+            self.detail.setCurrentWidget(self.load_view)
         if self.station is not None:
             self.trend.show_station(self.station.station_id, f"{self.station.code} {self.station.name}")
 
@@ -89,6 +99,7 @@ class MonitorView(QWidget):
             p.number: snap.ports[p.port_id].live for p in pile.ports if p.port_id in snap.ports}
         pu = snap.piles.get(pile_id)
         self.pile_view.show_pile(pile, ports, bool(pu and pu.online), pu.status if pu else None)
+        self.detail.setCurrentWidget(self.pile_view)
         if port is not None:
             self.pile_view.select_port(port)
         self._trend_for(pile, self.pile_view.current_port)
@@ -116,9 +127,11 @@ class MonitorView(QWidget):
             pu = self._snapshot.piles.get(row.pile_id)
             self.pile_view.show_pile(pile, ports, bool(pu and pu.online), pu.status if pu else None)
         self.pile_view.select_port(row.number)
+        self.detail.setCurrentWidget(self.pile_view)
         self._trend_for(pile, row.number)
 
     def apply(self, events: list[Event], snap: Snapshot) -> None:
         self._snapshot = snap
         self.model.apply(events)
         self.pile_view.apply(events)
+        self.load_view.apply(events)

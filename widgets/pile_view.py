@@ -97,6 +97,7 @@ class PileView(QWidget):
     syncRequested = Signal(object)
     clearFaultRequested = Signal(object, int)
     rebootRequested = Signal(object)
+    ocppRequested = Signal(object)  # pile_id of a car pile
     orderRequested = Signal(object, int)  # pile id, port: raise a work order
     historyRequested = Signal(object)  # pile id: its maintenance history
 
@@ -122,7 +123,8 @@ class PileView(QWidget):
         for key, text in (("start", self.tr("Start port…")), ("stop", self.tr("Stop port")),
                           ("clear", self.tr("Clear fault")), ("config", self.tr("Configuration…")),
                           ("sync", self.tr("Sync clock")), ("reboot", self.tr("Reboot")),
-                          ("order", self.tr("Work order…")), ("history", self.tr("Maintenance history"))):
+                          ("ocpp", self.tr("OCPP…")), ("order", self.tr("Work order…")),
+                          ("history", self.tr("Maintenance history"))):
             b = QPushButton(text, self)
             b.setEnabled(False)
             self.buttons[key] = b
@@ -144,6 +146,8 @@ class PileView(QWidget):
         b["config"].clicked.connect(lambda: self.pile and self.configRequested.emit(self.pile.pile_id))
         b["sync"].clicked.connect(lambda: self.pile and self.syncRequested.emit(self.pile.pile_id))
         b["reboot"].clicked.connect(lambda: self.pile and self.rebootRequested.emit(self.pile.pile_id))
+        b["ocpp"].clicked.connect(lambda: self.pile and self.ocppRequested.emit(self.pile.pile_id))
+        b["ocpp"].setVisible(False)  # car piles only (show_pile)
         b["order"].clicked.connect(lambda: self.pile and self.orderRequested.emit(self.pile.pile_id, self.current_port))
         b["history"].clicked.connect(lambda: self.pile and self.historyRequested.emit(self.pile.pile_id))
         for key in ("order", "history"):  # shown by widgets/maintenance.py for the roles that may use them
@@ -158,6 +162,10 @@ class PileView(QWidget):
             t.update()
         for b in self.buttons.values():
             b.setEnabled(True)
+        car = pile.protocol == "ocpp16"  # an OCPP charge point: its own console; no pile config/clock/fault reset
+        self.buttons["ocpp"].setVisible(car)
+        for key in ("clear", "config", "sync"):
+            self.buttons[key].setEnabled(not car)
         self._show_status(status, online)
         self.select_port(self.current_port if self.current_port <= len(pile.ports) else 1)
 
