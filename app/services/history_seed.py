@@ -64,8 +64,12 @@ def generate_history(session: Session, *, start: datetime, end: datetime, sessio
     users = [(u.id, u.card_no) for u in session.execute(select(ChargingUser.id, ChargingUser.card_no)
                                                         .where(ChargingUser.active.is_(True)))]  # fmt: skip
     carded = [u for u in users if u[1] and u[1].isdigit()]
-    funded = set(session.scalars(select(LedgerAccount.user_id).where(LedgerAccount.balance_fen >= 1000)))
-    payers = [u for u in users if u[0] in funded] or users  # app users are the ones who topped up
+    # App users are the ones who topped up; a session is paid by a wallet that still holds its price, as the
+    # app checks before it starts a port — when no wallet can, the resident pays with coins instead.
+    wallet = {uid: int(bal) for uid, bal in session.execute(
+        select(LedgerAccount.user_id, LedgerAccount.balance_fen)
+        .where(LedgerAccount.user_id.is_not(None), LedgerAccount.balance_fen >= 100))}  # fmt: skip
+    payers = sorted(wallet, key=str)
     seqs: dict[uuid.UUID, int] = {}
     for pid, top in session.execute(select(OfflineRecord.pile_id, func.max(OfflineRecord.seq))
                                     .group_by(OfflineRecord.pile_id)):  # fmt: skip
@@ -100,9 +104,17 @@ def generate_history(session: Session, *, start: datetime, end: datetime, sessio
             if way in ("CARD", "MONTHLY") and carded:
                 card_no = int(rng.choice(carded)[1])
             session_id = seq
-            if way == "REMOTE" and users:
+            payer = None
+            if way == "REMOTE":
+                picks = [rng.choice(payers) for _ in range(4)] if payers else []
+                payer = next((u for u in picks if wallet[u] >= amount), None)
+                if payer is None:
+                    way = "COIN"
+                else:
+                    wallet[payer] -= amount
+            if payer is not None:
                 orders.append({"id": uuid.uuid4(), "version": 1, "created_at": t0, "updated_at": t0,
-                               "user_id": rng.choice(payers)[0], "pile_id": pile_id, "port_number": number,
+                               "user_id": payer, "pile_id": pile_id, "port_number": number,
                                "amount_fen": amount, "minutes": 0, "pile_session_id": session_id,
                                "status": "started", "detail": "history", "created_by": "history"})  # fmt: skip
             energy = int(power * used / 60 * rng.uniform(0.75, 0.95))
