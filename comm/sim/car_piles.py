@@ -70,7 +70,7 @@ class CarPiles:
         for spec in self.plan:
             cp = SimChargePoint(spec.identity, self.url.rstrip("/") + "/" + spec.identity, password=spec.key,
                                 connectors=spec.connectors, clock=self.clock, rng=random.Random(spec.identity),
-                                meter_interval_s=30.0, serial=f"AC7-{spec.identity}")
+                                meter_interval_s=10.0, serial=f"AC7-{spec.identity}")
             self.cps[spec.identity] = cp
             if self.meters is not None:
                 self.meters.extra_load.setdefault(spec.station, []).append(cp.power_w)
