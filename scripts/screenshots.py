@@ -67,6 +67,7 @@ def main() -> int:
                 names = {id(getattr(w, a, None)): a for a in ("map", "monitor", "alarms", "users", "accounts", "audit",
                                                                      "card_desk", "work_orders")}
                 names |= {id(getattr(w, a, None)): a for a in ("transactions", "statistics", "reports", "tariffs")}
+                names |= {id(getattr(w, "ordered_view", None)): "ordered_view"}
                 name = names.get(id(w.tabs.widget(i)), "settings")
                 if name == "transactions":
                     w.transactions.table.selectRow(0)

@@ -37,6 +37,7 @@ from widgets.alarm_view import AlarmsView
 from widgets.bridge import EngineBridge
 from widgets.command_dialogs import ConfigDialog, StartPortDialog
 from widgets.monitor_view import MonitorView
+from widgets.ordered_view import OrderedView
 from widgets.settings_view import SettingsView
 from widgets.station_load_view import StationLoadView
 from widgets.station_tree import StationTree
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.map, self.tr("Map"))
         self.tabs.addTab(self.monitor, self.tr("Monitor"))
         self.tabs.addTab(self.alarms, self.tr("Alarms"))
+        self.ordered_view = OrderedView(self, actor=backend.actor, db=backend.db)
+        self.tabs.addTab(self.ordered_view, self.tr("Ordered charging"))
         self.tabs.addTab(self.settings_view, self.tr("Settings"))
         self._people_tabs()
         self._card_tabs()
@@ -257,17 +260,21 @@ class MainWindow(QMainWindow):
         self.monitor.apply(events, snap)
         self.trend.apply(events)
         self.alarms.apply(events)
+        self.ordered_view.apply(events)
 
     # -- selection -------------------------------------------------------------------------------
     def _on_tree(self, kind: str, ident: uuid.UUID) -> None:
         snap = self.bridge.snapshot()
         if kind == "station":
             self.monitor.show_station(self.stations[ident], snap)
+            self.ordered_view.show_station(self.stations[ident], snap)
+            self.monitor.model.apply(list(snap.ordered.values()))  # queued / charging / expected done
             self.monitor.show_station_trend()
             self._map_call("show_station", ident)
         elif kind == "pile":
             station, _pile = self.piles[ident]
             self.monitor.show_pile(station, ident, snap)
+            self.monitor.model.apply(list(snap.ordered.values()))
             self._map_call("select_pile", ident)
         elif kind == "port":
             pile_id, number = self.ports[ident]

@@ -119,6 +119,8 @@ class OrderedRuntime:
     def _configure(self, config: dict[uuid.UUID, StationConfig]) -> None:
         self.config = config
         self._pile_station = {pile: sid for sid, c in config.items() for pile, _ in c.ports}
+        for sid, c in config.items():  # a limit changed in the settings shows in the station load at once
+            self.engine.devices.loads.add_station(sid, c.limit_w)
 
     def tasks(self) -> list[Awaitable[None]]:
         return [self._run()]

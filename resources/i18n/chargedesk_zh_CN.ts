@@ -2113,6 +2113,10 @@
         <source>Tariffs</source>
         <translation>资费管理</translation>
     </message>
+    <message>
+        <source>Ordered charging</source>
+        <translation>有序充电</translation>
+    </message>
 </context>
 <context>
     <name>MapView</name>
@@ -2757,67 +2761,67 @@
     <message>
         <location filename="../../widgets/ordered_settings.py" line="29"/>
         <source>Ordered charging settings</source>
-        <translation type="unfinished"></translation>
+        <translation>有序充电设置</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_settings.py" line="32"/>
         <source>Ordered charging on</source>
-        <translation type="unfinished"></translation>
+        <translation>开启有序充电</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_settings.py" line="51"/>
         <source>Limit (transformer, all loads)</source>
-        <translation type="unfinished"></translation>
+        <translation>限额（变压器，全部负荷）</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_settings.py" line="52"/>
         <source>Safety margin</source>
-        <translation type="unfinished"></translation>
+        <translation>安全裕量</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_settings.py" line="53"/>
         <source>Budget while the meter is silent</source>
-        <translation type="unfinished"></translation>
+        <translation>电表无响应时的充电额度</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_settings.py" line="54"/>
         <source>Household load without a meter</source>
-        <translation type="unfinished"></translation>
+        <translation>无电表时的居民负荷</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_settings.py" line="55"/>
         <source>Control period</source>
-        <translation type="unfinished"></translation>
+        <translation>控制周期</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_settings.py" line="56"/>
         <source>Monthly card</source>
-        <translation type="unfinished">包月卡</translation>
+        <translation>包月卡</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_settings.py" line="56"/>
         <source>IC card</source>
-        <translation type="unfinished">刷卡</translation>
+        <translation>刷卡</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_settings.py" line="56"/>
         <source>QR / remote</source>
-        <translation type="unfinished">扫码/远程</translation>
+        <translation>扫码/远程</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_settings.py" line="57"/>
         <source>Coin</source>
-        <translation type="unfinished">投币</translation>
+        <translation>投币</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_settings.py" line="63"/>
         <source>Priority for</source>
-        <translation type="unfinished"></translation>
+        <translation>优先</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_settings.py" line="64"/>
         <source>Changes are recorded in the audit log.</source>
-        <translation type="unfinished"></translation>
+        <translation>修改将记录在审计日志中。</translation>
     </message>
 </context>
 <context>
@@ -2827,192 +2831,199 @@
         <location filename="../../widgets/ordered_view.py" line="204"/>
         <location filename="../../widgets/ordered_view.py" line="210"/>
         <source>Ordered charging</source>
-        <translation type="unfinished"></translation>
+        <translation>有序充电</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="63"/>
         <source>kW</source>
-        <translation type="unfinished">kW</translation>
+        <translation>kW</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="64"/>
         <source>Other load</source>
-        <translation type="unfinished">其他负荷</translation>
+        <translation>其他负荷</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="66"/>
         <source>Other load + charging</source>
-        <translation type="unfinished">其他负荷 + 充电</translation>
+        <translation>其他负荷 + 充电</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="67"/>
         <source>Limit</source>
-        <translation type="unfinished">限额</translation>
+        <translation>限额</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="69"/>
         <source>Schedule ahead</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../widgets/ordered_view.py" line="71"/>
-        <source>Spare capacity ahead</source>
-        <translation type="unfinished"></translation>
+        <translation>未来计划</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="74"/>
         <source>Port</source>
-        <translation type="unfinished">端口</translation>
+        <translation>端口</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="74"/>
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="74"/>
         <source>Why</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="75"/>
         <source>Priority</source>
-        <translation type="unfinished"></translation>
+        <translation>优先级</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="75"/>
         <source>Expected start</source>
-        <translation type="unfinished"></translation>
+        <translation>预计开始</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="76"/>
         <source>Expected done</source>
-        <translation type="unfinished"></translation>
+        <translation>预计完成</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="82"/>
         <source>Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>设置…</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="83"/>
         <source>Charge first</source>
-        <translation type="unfinished"></translation>
+        <translation>优先充电</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="84"/>
         <source>Hold</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="85"/>
         <source>Clear override</source>
-        <translation type="unfinished"></translation>
+        <translation>取消人工干预</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="105"/>
         <source>must charge now to finish in time</source>
-        <translation type="unfinished"></translation>
+        <translation>须立即充电才能按时充满</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="105"/>
         <source>keeps charging</source>
-        <translation type="unfinished"></translation>
+        <translation>继续充电</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="106"/>
         <source>capacity free</source>
-        <translation type="unfinished"></translation>
+        <translation>容量充足</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="106"/>
         <source>capacity free now</source>
-        <translation type="unfinished"></translation>
+        <translation>当前有空余容量</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="107"/>
         <source>staff: charge first</source>
-        <translation type="unfinished"></translation>
+        <translation>人工：优先充电</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="107"/>
         <source>staff: hold</source>
-        <translation type="unfinished"></translation>
+        <translation>人工：暂停</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="108"/>
         <source>no capacity now</source>
-        <translation type="unfinished"></translation>
+        <translation>当前容量不足</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="108"/>
         <source>peak ahead: waits for it</source>
-        <translation type="unfinished"></translation>
+        <translation>高峰将至：稍后充电</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="109"/>
         <source>less than 6 A free</source>
-        <translation type="unfinished"></translation>
+        <translation>空余不足 6 A</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="109"/>
         <source>done</source>
-        <translation type="unfinished">完成</translation>
+        <translation>完成</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="111"/>
         <source>Charging</source>
-        <translation type="unfinished"></translation>
+        <translation>充电中</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="111"/>
         <source>Queued</source>
-        <translation type="unfinished"></translation>
+        <translation>排队中</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="112"/>
         <source>Held by staff</source>
-        <translation type="unfinished"></translation>
+        <translation>人工暂停</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="126"/>
         <source>Ordered charging of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 的有序充电</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="131"/>
         <source>Ordered charging is off for this community, or has not run yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>本小区未开启有序充电，或尚未运行。</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="147"/>
         <source>from the transformer meter</source>
-        <translation type="unfinished"></translation>
+        <translation>来自变压器电表</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="148"/>
         <source>static fallback: the transformer meter is silent</source>
-        <translation type="unfinished"></translation>
+        <translation>静态保底：变压器电表无响应</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="149"/>
         <source>estimated: no transformer meter, the configured household load</source>
-        <translation type="unfinished"></translation>
+        <translation>估算：无变压器电表，按设定的居民负荷</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="153"/>
         <source>Spare capacity %1 (%2) · charging %3 of it · %4 vehicles charging, %5 waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>可用容量 %1（%2）· 已用于充电 %3 · %4 辆充电中，%5 辆等待</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="201"/>
         <source>saved; the controller applies it shortly</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存，控制器稍后生效</translation>
     </message>
     <message>
         <location filename="../../widgets/ordered_view.py" line="210"/>
         <source>Reason (recorded):</source>
-        <translation type="unfinished"></translation>
+        <translation>原因（将被记录）：</translation>
+    </message>
+    <message>
+        <source>Other load ahead + margin</source>
+        <translation>预计其他负荷 + 裕量</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>现在</translation>
+    </message>
+    <message>
+        <source>after %1</source>
+        <translation>%1 以后</translation>
     </message>
 </context>
 <context>
@@ -3374,7 +3385,7 @@
     <message>
         <location filename="../../widgets/models/port_table_model.py" line="46"/>
         <source>Ordered charging</source>
-        <translation type="unfinished"></translation>
+        <translation>有序充电</translation>
     </message>
     <message>
         <location filename="../../widgets/models/port_table_model.py" line="48"/>
@@ -3475,22 +3486,22 @@
     <message>
         <location filename="../../widgets/models/port_table_model.py" line="57"/>
         <source>Queued</source>
-        <translation type="unfinished"></translation>
+        <translation>排队中</translation>
     </message>
     <message>
         <location filename="../../widgets/models/port_table_model.py" line="58"/>
         <source>Held by staff</source>
-        <translation type="unfinished"></translation>
+        <translation>人工暂停</translation>
     </message>
     <message>
         <location filename="../../widgets/models/port_table_model.py" line="124"/>
         <source>%1 · done ~%2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · 约 %2 完成</translation>
     </message>
     <message>
         <location filename="../../widgets/models/port_table_model.py" line="126"/>
         <source>%1 · starts ~%2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 · 约 %2 开始</translation>
     </message>
 </context>
 <context>

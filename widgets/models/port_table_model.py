@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.engine.events import Event, PileUpdate, PortUpdate
+from app.engine.events import Event, OrderedPort, OrderedStatus, PileUpdate, PortUpdate
 from app.services.stations import StationInfo
 from comm.pile.messages import PortLive
-from widgets.look import amps, kwh, state_dot, volts
+from widgets.look import amps, kwh, local, state_dot, volts
 
 COL_PILE, COL_PORT, COL_CLASS, COL_STATE, COL_V, COL_A, COL_W, COL_KWH, COL_ELAPSED, COL_REMAIN, COL_FAULT, \
-    COL_PAY = range(12)
+    COL_PAY, COL_ORDER = range(13)
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -31,6 +32,7 @@ class PortRow:
     vehicle_class: str
     live: PortLive | None = None
     online: bool = False
+    ordered: OrderedPort | None = None  # ordered charging: charging / queued / held, expected start and finish
 
 
 class PortTableModel(QAbstractTableModel):
@@ -41,7 +43,7 @@ class PortTableModel(QAbstractTableModel):
         self._by_pile: dict[uuid.UUID, list[int]] = {}
         self._headers = [self.tr("Pile"), self.tr("Port"), self.tr("Vehicle"), self.tr("State"), self.tr("V"),
                          self.tr("A"), self.tr("W"), self.tr("kWh"), self.tr("Elapsed min"), self.tr("Remaining min"),
-                         self.tr("Fault"), self.tr("Payment")]
+                         self.tr("Fault"), self.tr("Payment"), self.tr("Ordered charging")]
         self._labels = {
             "IDLE": self.tr("Idle"), "STARTING": self.tr("Waiting for load"), "CHARGING": self.tr("Charging"),
             "FAULT": self.tr("Fault"), "DISABLED": self.tr("Disabled"), "OFFLINE": self.tr("Offline"),
@@ -52,6 +54,10 @@ class PortTableModel(QAbstractTableModel):
             "RELAY_STUCK": self.tr("Relay stuck"), "LINE_FAULT": self.tr("Faulty line"),
             "METER_ERROR": self.tr("Metering error"),
         }
+        self._ordered_labels = {"charging": self.tr("Charging"), "queued": self.tr("Queued"),
+                                "held": self.tr("Held by staff")}
+        self._by_key: dict[tuple[uuid.UUID, int], int] = {}
+        self._pile_station: dict[uuid.UUID, uuid.UUID] = {}
 
     # -- rows ----------------------------------------------------------------------------------
     def set_stations(self, stations: list[StationInfo], snapshot_ports: dict[uuid.UUID, PortUpdate],
@@ -67,6 +73,8 @@ class PortTableModel(QAbstractTableModel):
         self._by_pile = {}
         for i, r in enumerate(self._rows):
             self._by_pile.setdefault(r.pile_id, []).append(i)
+        self._by_key = {(r.pile_id, r.number): i for i, r in enumerate(self._rows)}
+        self._pile_station = {p.pile_id: st.station_id for st in stations for p in st.piles}
         self.endResetModel()
 
     def row(self, i: int) -> PortRow:
@@ -85,8 +93,38 @@ class PortTableModel(QAbstractTableModel):
                     if self._rows[i].online != ev.online:
                         self._rows[i].online = ev.online
                         changed.add(i)
+            elif isinstance(ev, OrderedStatus):
+                changed |= self._apply_ordered(ev)
         for first, last in _ranges(sorted(changed)):
-            self.dataChanged.emit(self.index(first, 0), self.index(last, COL_PAY))
+            self.dataChanged.emit(self.index(first, 0), self.index(last, COL_ORDER))
+
+    def _apply_ordered(self, ev: OrderedStatus) -> set[int]:
+        """A station's ordered-charging step: every listed port gets its status, the others none."""
+        seen: dict[int, OrderedPort] = {}
+        for p in ev.ports:
+            i = self._by_key.get((p.pile_id, p.number))
+            if i is not None:
+                seen[i] = p
+        changed = set()
+        for i, r in enumerate(self._rows):
+            if self._pile_station.get(r.pile_id) != ev.station_id:
+                continue
+            new = seen.get(i)
+            if r.ordered != new:
+                r.ordered = new
+                changed.add(i)
+        return changed
+
+    def ordered_text(self, r: PortRow) -> str:
+        o = r.ordered
+        if o is None:
+            return ""
+        text = self._ordered_labels.get(o.status, o.status)
+        if o.status == "charging" and o.expected_done:
+            return self.tr("%1 · done ~%2").replace("%1", text).replace("%2", _hhmm(o.expected_done))
+        if o.status == "queued" and o.expected_start:
+            return self.tr("%1 · starts ~%2").replace("%1", text).replace("%2", _hhmm(o.expected_start))
+        return text
 
     # -- Qt model ------------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -126,6 +164,8 @@ class PortTableModel(QAbstractTableModel):
             return self._labels.get(r.vehicle_class, r.vehicle_class)
         if col == COL_STATE:
             return self._labels[self.state_of(r)]
+        if col == COL_ORDER:
+            return self.ordered_text(r)
         if live is None or not r.online:
             return ""
         return {
@@ -133,11 +173,12 @@ class PortTableModel(QAbstractTableModel):
             COL_KWH: kwh(live.energy_wh), COL_ELAPSED: str(live.elapsed_min), COL_REMAIN: str(live.remaining_min),
             COL_FAULT: self._labels.get(live.fault.value, live.fault.value),
             COL_PAY: self._labels.get(live.payment.value, live.payment.value),
+            COL_ORDER: self.ordered_text(r),
         }.get(col, "")
 
     def _sort_value(self, r: PortRow, col: int) -> Any:
         live = r.live
-        if col in (COL_PILE, COL_CLASS, COL_STATE, COL_FAULT, COL_PAY):
+        if col in (COL_PILE, COL_CLASS, COL_STATE, COL_FAULT, COL_PAY, COL_ORDER):
             return str(self.data(self.index(self._by_port[r.port_id], col)))
         if col == COL_PORT:
             return r.number
@@ -145,6 +186,10 @@ class PortTableModel(QAbstractTableModel):
             return -1
         return {COL_V: live.voltage_dv, COL_A: live.current_ca, COL_W: live.power_w, COL_KWH: live.energy_wh,
                 COL_ELAPSED: live.elapsed_min, COL_REMAIN: live.remaining_min}.get(col, 0)
+
+
+def _hhmm(unix: int) -> str:
+    return local(datetime.fromtimestamp(unix, UTC), "%H:%M")
 
 
 def _ranges(rows: list[int]) -> list[tuple[int, int]]:
