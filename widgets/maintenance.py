@@ -12,14 +12,60 @@ from PySide6.QtCore import QCoreApplication
 from app.domain.permissions import Permission, allows
 
 if TYPE_CHECKING:
+    from app.services.wo_queries import OrderInfo
     from widgets.main_window import MainWindow
+    from widgets.work_orders_view import WorkOrdersView
 
 
 def install_maintenance(w: MainWindow) -> None:
     actor, db = w.backend.actor, w.backend.db
-    pv = w.monitor.pile_view
-    if actor is None or db is None or not allows(actor, Permission.VIEW_WORK_ORDERS):
+    if actor is None or db is None:
         return
+    _menu(w)
+    if allows(actor, Permission.VIEW_WORK_ORDERS):
+        _work_orders(w)
+
+
+def _selected_piles(w: MainWindow) -> list[uuid.UUID]:
+    """The pile shown in the monitor (pre-ticked in the dialogs)."""
+    pid = w.monitor.pile_view.pile_id
+    return [pid] if pid is not None else []
+
+
+def _menu(w: MainWindow) -> None:
+    actor, db = w.backend.actor, w.backend.db
+    assert actor is not None and db is not None
+    may_push, may_upgrade = allows(actor, Permission.MANAGE_PILES), allows(actor, Permission.UPGRADE_FIRMWARE)
+    if not (may_push or may_upgrade):
+        return
+    menu = w.menuBar().addMenu(QCoreApplication.translate("MainWindow", "Maintenance"))
+    stations = w.backend.stations
+
+    def push() -> None:
+        from widgets.config_push_dialog import ConfigPushDialog
+
+        dlg = ConfigPushDialog(db, actor, w.bridge.engine, stations, w,  # type: ignore[arg-type]
+                               checked=_selected_piles(w))
+        dlg.exec()
+
+    def upgrade() -> None:
+        from widgets.firmware_dialog import FirmwareDialog
+
+        dlg = FirmwareDialog(db, actor, w.bridge.engine, stations, w, checked=_selected_piles(w))
+        dlg.setModal(False)
+        dlg.show()  # upgrades take minutes: the console stays usable
+        w.firmware_dialog = dlg  # type: ignore[attr-defined]
+
+    if may_push:
+        menu.addAction(QCoreApplication.translate("MainWindow", "Push configuration…"), push)
+    if may_upgrade:
+        menu.addAction(QCoreApplication.translate("MainWindow", "Firmware upgrade…"), upgrade)
+
+
+def _work_orders(w: MainWindow) -> None:
+    actor, db = w.backend.actor, w.backend.db
+    assert actor is not None and db is not None
+    pv = w.monitor.pile_view
     from widgets.work_orders_view import WorkOrdersView
 
     view = WorkOrdersView(db, actor, w.backend.stations, w, operator_name=w.backend.operator_name)
@@ -43,3 +89,31 @@ def install_maintenance(w: MainWindow) -> None:
     pv.historyRequested.connect(history)
     pv.buttons["order"].setVisible(may_raise)
     pv.buttons["history"].setVisible(True)
+    if allows(actor, Permission.DIAGNOSE_PILES):
+        view.panel.can_diagnose = True
+        view.diagnoseRequested.connect(lambda order: _diagnose(w, view, order))
+
+
+def _diagnose(w: MainWindow, view: WorkOrdersView, order: OrderInfo) -> None:
+    """Read the pile's fault registers (and self-test the order's port), record it in the order, show it."""
+    from app.services import diagnosis
+    from widgets.diagnosis_dialog import DiagnosisDialog
+    from widgets.messages import error_text
+    from widgets.ops import run_background
+
+    actor, db, engine = w.backend.actor, w.backend.db, w.bridge.engine
+    assert actor is not None and db is not None and order.pile_id is not None
+    pid = order.pile_id
+
+    def work() -> diagnosis.Diagnosis:
+        d = diagnosis.diagnose(actor, db, engine, pid, self_test_port=order.port_number)  # type: ignore[arg-type]
+        diagnosis.record(actor, db, order.order_id, d)
+        return d
+
+    def done(d: diagnosis.Diagnosis) -> None:
+        view.select_order(order.order_id)
+        DiagnosisDialog(d, w, recorded_in=order.number).exec()
+
+    busy = QCoreApplication.translate("MainWindow", "Diagnosing %1 …")
+    view.status.setText(busy.replace("%1", order.pile_code or ""))
+    run_background(work, done, lambda e: view.status.setText(error_text(e)), parent=view)

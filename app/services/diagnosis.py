@@ -23,6 +23,7 @@ from app.engine.om_commands import ReadDiagnostics, SelfTest
 from app.services import work_orders
 from app.services.unit import Db, read, transaction
 from comm.pile.messages import PileIdentity, PileStatus, PortLive
+from comm.pile.register_map import load_map
 from db.models import Alarm, Pile, PileEvent
 from db.types import utcnow
 
@@ -102,10 +103,6 @@ def diagnose(actor: Actor, db: Db, engine: Engine, pile_id: uuid.UUID, *, self_t
         if pile is None:
             raise NotFound("充电桩", "pile", pile_id)
         code = pile.code
-        events = [(e.ts, e.kind, e.severity, e.detail or "") for e in s.scalars(
-            select(PileEvent).where(PileEvent.pile_id == pile_id).order_by(PileEvent.ts.desc()).limit(history))]
-        alarms = [(a.raised_at, a.code, a.port_number, a.severity, a.cleared_at) for a in s.scalars(
-            select(Alarm).where(Alarm.pile_id == pile_id).order_by(Alarm.raised_at.desc()).limit(history))]
     test: tuple[int, str] | None = None
     if self_test_port:
         out = engine.submit(SelfTest(pile_id, self_test_port, issued_by=actor.login)).result(timeout_s)
@@ -116,6 +113,11 @@ def diagnose(actor: Actor, db: Db, engine: Engine, pile_id: uuid.UUID, *, self_t
                             severity="info" if test and test[1] == "NONE" else "warning",
                             detail=f"{out.detail} (by {actor.login})"))
     out = engine.submit(ReadDiagnostics(pile_id, issued_by=actor.login)).result(timeout_s)
+    with read(db, actor, Permission.DIAGNOSE_PILES) as s:  # after the self-test: its record is history too
+        events = [(e.ts, e.kind, e.severity, e.detail or "") for e in s.scalars(
+            select(PileEvent).where(PileEvent.pile_id == pile_id).order_by(PileEvent.ts.desc()).limit(history))]
+        alarms = [(a.raised_at, a.code, a.port_number, a.severity, a.cleared_at) for a in s.scalars(
+            select(Alarm).where(Alarm.pile_id == pile_id).order_by(Alarm.raised_at.desc()).limit(history))]
     if not out.ok:
         return Diagnosis(pile_id, code, utcnow(), False, out.detail, events=events, alarms=alarms, self_test=test)
     ident: PileIdentity = out.data["identity"]
@@ -131,3 +133,11 @@ def diagnose(actor: Actor, db: Db, engine: Engine, pile_id: uuid.UUID, *, self_t
 def record(actor: Actor, db: Db, order_id: uuid.UUID, d: Diagnosis) -> None:
     """Put a diagnosis into a work order's history."""
     work_orders.add_diagnosis(actor, db, order_id, d.summary(), d.as_data())
+
+
+def enum_label(kind: str, name: str, model: str = "ACX10A") -> tuple[str, str]:
+    """(中文, English) of a pile enum value as the register map names it (port_state, port_fault …)."""
+    try:
+        return load_map(model).enums[kind].labels.get(name, (name, name))
+    except (KeyError, ValueError):
+        return name, name

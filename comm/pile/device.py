@@ -110,9 +110,11 @@ class PileDevice:
         self._seq = 0
 
     # -- raw access ----------------------------------------------------------------------------
-    async def _call(self, what: str, coro: Any) -> Any:
+    async def _call(self, what: str, request: Any) -> Any:
+        # `request` makes the call: pymodbus raises "not connected" while building it, not when awaited,
+        # and that must become PileDisconnected too (a bare exception would end the line's poller).
         try:
-            reply = await coro
+            reply = await request()
         except ConnectionException as exc:
             raise PileDisconnected(f"unit {self.unit_id}: {what}: not connected ({exc})") from None
         except ModbusIOException as exc:
@@ -127,7 +129,7 @@ class PileDevice:
     async def read(self, table: str, address: int, count: int) -> list[int]:
         fn = self.client.read_input_registers if table == "input" else self.client.read_holding_registers
         reply = await self._call(f"read {table} {address:#06x}+{count}",
-                                 fn(address, count=count, device_id=self.unit_id))
+                                 lambda: fn(address, count=count, device_id=self.unit_id))
         regs = list(reply.registers)
         if len(regs) != count:
             raise PileBadReply(f"unit {self.unit_id}: asked for {count} registers at {address:#06x}, got {len(regs)}")
@@ -135,7 +137,7 @@ class PileDevice:
 
     async def write(self, address: int, values: Sequence[int]) -> None:
         await self._call(f"write {address:#06x}+{len(values)}",
-                         self.client.write_registers(address, list(values), device_id=self.unit_id))
+                         lambda: self.client.write_registers(address, list(values), device_id=self.unit_id))
 
     def _decode(self, fn: Any, regs: Sequence[int]) -> Any:
         try:
