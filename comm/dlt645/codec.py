@@ -143,6 +143,10 @@ def _frame_at(buf: bytes, i: int) -> tuple[Frame | None, int, str]:
         return None, 0, ""
     if buf[i + 7] != START:
         return None, 0, "second 0x68 missing"
+    try:  # before waiting for the rest: a 0x68 in noise rarely has a BCD address after it
+        address = decode_address(buf[i + 1 : i + 7])
+    except Dlt645Error as exc:
+        return None, 0, str(exc)
     length = buf[i + 9]
     end = i + 10 + length + 2
     if len(buf) < end:
@@ -152,10 +156,6 @@ def _frame_at(buf: bytes, i: int) -> tuple[Frame | None, int, str]:
         return None, 0, f"checksum {buf[end - 2]:#04x} != {checksum(body):#04x}"
     if buf[end - 1] != END:
         return None, 0, f"frame ends with {buf[end - 1]:#04x}, not 0x16"
-    try:
-        address = decode_address(buf[i + 1 : i + 7])
-    except Dlt645Error as exc:
-        return None, 0, str(exc)
     data = bytes((b - OFFSET) & 0xFF for b in buf[i + 10 : i + 10 + length])
     return Frame(address, buf[i + 8], data), end, ""
 
@@ -205,13 +205,27 @@ class FrameScanner:
                 self._buf = self._buf[1:]
                 continue
             if frame is None:
-                if len(self._buf) > 12 + 255:  # cannot be waiting for more than the longest frame
-                    self._buf = self._buf[1:]
-                    self.garbage += 1
+                # Waiting for the rest of a candidate: unless a complete frame already follows it (the
+                # candidate was noise that happens to look like a frame start), or it can never complete.
+                later = self._complete_after(1)
+                if later is not None or len(self._buf) > 12 + 255:
+                    drop = later if later is not None else 1
+                    self.garbage += sum(1 for b in self._buf[:drop] if b != PREAMBLE)
+                    self._buf = self._buf[drop:]
                     continue
                 return frames
             frames.append(frame)
             self._buf = self._buf[end:]
+
+    def _complete_after(self, start: int) -> int | None:
+        """Offset of the first complete, valid frame at or after `start`; None if there is none yet."""
+        i = self._buf.find(START, start)
+        while i >= 0:
+            frame, _end, _problem = _frame_at(self._buf, i)
+            if frame is not None:
+                return i
+            i = self._buf.find(START, i + 1)
+        return None
 
     def clear(self) -> None:
         self._buf = b""

@@ -86,3 +86,22 @@ def test_basic_auth_and_paths() -> None:
 def test_garbage_authorization_headers_never_raise(header: str) -> None:
     parse_basic_auth(header)
     identity_from_path(header)
+
+
+sampled = st.fixed_dictionaries({"value": st.one_of(st.text(max_size=10), st.integers().map(str))}, optional={
+    "measurand": st.sampled_from(["Energy.Active.Import.Register", "Power.Active.Import", "Current.Import",
+                                  "Voltage", "SoC", "Temperature"]),
+    "unit": st.sampled_from(["Wh", "kWh", "W", "kW", "A", "V", "Percent", "K"]),
+    "phase": st.sampled_from(["L1", "L2", "L3", "L1-N", "N"]), "format": st.sampled_from(["Raw", "SignedData"]),
+})
+
+
+@given(st.lists(st.fixed_dictionaries({"sampled_value": st.lists(sampled, max_size=6)}), max_size=3))
+def test_any_schema_shaped_meter_values_parse_without_error(meter_value: list[dict]) -> None:
+    m = parse_meter_values(meter_value)
+    c = Connector(1, status="Charging", tx_id=1, meter_start=0, started_at=T)
+    from app.engine.ocpp_mapping import apply_measures
+
+    apply_measures(c, m)
+    live = port_live(c, T)
+    assert live.power_w >= 0 and live.current_ca >= 0

@@ -154,6 +154,14 @@ def test_scanner_finds_frames_between_noise_and_broken_frames() -> None:
     assert s.garbage > 0 and s.pending == 0
 
 
+def test_a_frame_is_not_hidden_behind_noise_that_looks_like_a_frame_start() -> None:
+    # 68, a valid BCD address, 68, and a length byte promising 80 bytes that will never come
+    fake = hx("68 11 22 33 44 55 66 68 91 50")
+    good = read_reply(ADDR, VOLTAGE_A, [2201])
+    assert FrameScanner().feed(fake + encode_frame(good, preamble=2)) == [good]
+    assert FrameScanner().feed(hx("68 00 00") + encode_frame(good, preamble=4)) == [good]  # hypothesis found it
+
+
 addresses = st.text("0123456789", min_size=12, max_size=12)
 payloads = st.binary(max_size=60)
 
