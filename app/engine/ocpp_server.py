@@ -20,6 +20,7 @@ import re
 import ssl
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -89,7 +90,8 @@ class CentralSystem:
         self.ready: asyncio.Event | None = None  # created on the loop in run()
         self._connectors: dict[str, dict[int, Connector]] = {}  # kept across reconnects
         self._registered: set[uuid.UUID] = set()
-        self._handshake: dict[int, store.CpInfo | None] = {}
+        # What process_request learnt about a connection, for its handler (gone with the connection).
+        self._handshake: weakref.WeakKeyDictionary[ServerConnection, store.CpInfo | None] = weakref.WeakKeyDictionary()
         self._console_tags: dict[str, float] = {}
         self._last_status: dict[str, float] = {}
         self._last_seen: dict[str, float] = {}
@@ -126,34 +128,45 @@ class CentralSystem:
     # -- running (loop) --------------------------------------------------------------------------
     async def run(self) -> None:
         self.ready = asyncio.Event()
-        s = self.settings
         try:
-            plain = await serve(self._on_connect, s.host, s.port, subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
-                                process_request=functools.partial(self._process_request, tls=False))
-            self._servers.append(plain)
-            self.port = plain.sockets[0].getsockname()[1]
-            if s.tls_port is not None and s.tls_cert and s.tls_key:
-                ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-                ctx.load_cert_chain(s.tls_cert, s.tls_key)
-                secure = await serve(self._on_connect, s.host, s.tls_port, ssl=ctx,
-                                     subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
-                                     process_request=functools.partial(self._process_request, tls=True))
-                self._servers.append(secure)
-                self.tls_port = secure.sockets[0].getsockname()[1]
-            if s.file_dir:
-                self.files = FileEndpoint(Path(s.file_dir), host=s.host, port=s.file_port, on_upload=self._uploaded)
-                await self.files.start()
-            log.info("OCPP central system on port %s (TLS %s)", self.port, self.tls_port)
+            await self._start_servers()
+        except OSError as exc:  # the port is taken (another engine?) or the certificate cannot be read
+            log.error("OCPP central system not started: %s — car piles cannot connect", exc)
+            await self._close()
+            return
+        try:
             self.ready.set()
             await asyncio.Event().wait()
         finally:
-            for server in self._servers:
-                server.close()
-            for cp in list(self.sessions.values()):
-                with contextlib.suppress(Exception):
-                    await cp._connection.close()
-            if self.files is not None:
-                await self.files.stop()
+            await self._close()
+
+    async def _start_servers(self) -> None:
+        s = self.settings
+        plain = await serve(self._on_connect, s.host, s.port, subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
+                            process_request=functools.partial(self._process_request, tls=False))
+        self._servers.append(plain)
+        self.port = plain.sockets[0].getsockname()[1]
+        if s.tls_port is not None and s.tls_cert and s.tls_key:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(s.tls_cert, s.tls_key)
+            secure = await serve(self._on_connect, s.host, s.tls_port, ssl=ctx,
+                                 subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
+                                 process_request=functools.partial(self._process_request, tls=True))
+            self._servers.append(secure)
+            self.tls_port = secure.sockets[0].getsockname()[1]
+        if s.file_dir:
+            self.files = FileEndpoint(Path(s.file_dir), host=s.host, port=s.file_port, on_upload=self._uploaded)
+            await self.files.start()
+        log.info("OCPP central system on port %s (TLS %s)", self.port, self.tls_port)
+
+    async def _close(self) -> None:
+        for server in self._servers:
+            server.close()
+        for cp in list(self.sessions.values()):
+            with contextlib.suppress(Exception):
+                await cp._connection.close()
+        if self.files is not None:
+            await self.files.stop()
 
     async def db(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
@@ -195,11 +208,11 @@ class CentralSystem:
                 resp = connection.respond(HTTPStatus.UNAUTHORIZED, "wrong or missing charge point credentials\n")
                 resp.headers["WWW-Authenticate"] = 'Basic realm="ChargeDesk OCPP", charset="UTF-8"'
                 return resp
-        self._handshake[id(connection)] = info
+        self._handshake[connection] = info
         return None
 
     async def _on_connect(self, ws: ServerConnection) -> None:
-        info = self._handshake.pop(id(ws), None)
+        info = self._handshake.pop(ws, None)
         identity = identity_from_path(ws.request.path if ws.request else "", self.settings.path_prefix) or "?"
         if ws.subprotocol != SUBPROTOCOL:
             await ws.close(1002, "ocpp1.6 required")
