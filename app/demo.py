@@ -25,6 +25,7 @@ from app.engine.ocpp_server import OcppSettings
 from app.engine.runtime import Engine, EngineSettings
 from app.services.demo_seed import DemoResident, seed_demo
 from app.services.history_seed import seed_demo_history
+from app.services.om_workers import MaintenanceWorkers, start_workers
 from app.services.settlement_worker import SettlementWorker
 from app.services.stations import list_stations
 from app.sim_cli import provision_site
@@ -58,9 +59,12 @@ class DemoRun:
     db_url: str
     actor: Actor  # the demo signs in as the operator's base account
     worker: SettlementWorker | None = None  # settles the piles' records as they arrive
+    om: MaintenanceWorkers | None = None  # faults → work orders, notifications (app/services/om_workers.py)
 
     def stop(self) -> None:
         try:
+            if self.om is not None:
+                self.om.stop()
             if self.worker is not None:
                 self.worker.stop()
             self.engine.stop()
@@ -86,11 +90,12 @@ def start_demo(*, config: str | None = None, speed: float | None = None, db_url:
         seed_demo_orders(engine, actor)
         seed_demo_history(session_factory(engine.sql))  # a month of sessions for statistics and reports
         worker = SettlementWorker(session_factory(engine.sql)).attach(engine).start()
+        om = start_workers(engine)
         sim.run(site.start_cars(f"ws://127.0.0.1:{ocpp_port}/ocpp/"))  # car piles connect to the engine
     except BaseException:
         sim.close()
         raise
-    return DemoRun(site, sim, engine, url, actor, worker)
+    return DemoRun(site, sim, engine, url, actor, worker, om)
 
 
 def seed_demo_orders(engine: Engine, actor: Actor) -> None:

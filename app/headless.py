@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from app.engine.events import AlarmCleared, AlarmRaised, Event, PileOffline, PileOnline, SessionEnded
 from app.engine.runtime import Engine
+from app.services.om_workers import start_workers
 from app.services.settlement_worker import SettlementWorker
 from app.services.stations import list_stations
 from app.summary import render_summary
@@ -49,6 +50,7 @@ def run_engine(db_url: str, *, summary_s: float = 30.0, ocpp_port: int | None = 
     engine.subscribe(_log_events)
     # Records are settled into the ledger as they arrive (off the engine's thread; see settlement_worker).
     worker = SettlementWorker(session_factory(engine.sql)).attach(engine).start()
+    om = start_workers(engine)  # faults → work orders and fire-platform messages; the notification outbox
     with session_factory(engine.sql)() as s:
         stations = list_stations(s)
     stop = threading.Event()
@@ -60,6 +62,7 @@ def run_engine(db_url: str, *, summary_s: float = 30.0, ocpp_port: int | None = 
     except KeyboardInterrupt:
         pass
     finally:
+        om.stop()
         worker.stop()
         engine.stop()
     return 0

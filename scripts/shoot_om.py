@@ -16,8 +16,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
+import keyring
+
 from app.demo import start_demo
 from app.services import diagnosis
+from app.services import notifications as notify
 from comm.pile.firmware import FirmwareImage
 from comm.pile.messages import PortFault
 from db.engine import session_factory
@@ -26,6 +29,7 @@ from widgets.app import make_app, make_backend
 from widgets.config_push_dialog import ConfigPushDialog
 from widgets.diagnosis_dialog import DiagnosisDialog
 from widgets.firmware_dialog import FirmwareDialog
+from widgets.notify_views import NotifySettingsDialog, OutboxDialog
 
 
 def pump(app, seconds: float, until=None) -> None:  # type: ignore[no-untyped-def]
@@ -35,10 +39,22 @@ def pump(app, seconds: float, until=None) -> None:  # type: ignore[no-untyped-de
         time.sleep(0.02)
 
 
+def notify_store():  # type: ignore[no-untyped-def]
+    from app.secrets import KeyringSecretStore
+
+    return KeyringSecretStore()
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).parents[1] / "docs" / "screenshots")
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="chargedesk-om-"))
+    from tests.support.http_sink import HttpSink
+    from tests.support.memory_keyring import MemoryKeyring
+
+    keyring.set_keyring(MemoryKeyring())  # no OS keyring in a container: the secrets go to memory
+    gateway = HttpSink(fail_next=3).start()
+    fire = HttpSink().start()
     app = make_app()
     run = start_demo(db_url=f"sqlite:///{tmp / 'om.db'}")
     try:
@@ -54,6 +70,12 @@ def main() -> int:
         idle = next(n for n in range(10, 0, -1) if run.sim.call(sim_pile.session, n) is None)
         run.sim.call(sim_pile.inject_latent_fault, idle, PortFault.RELAY_STUCK)
         d = diagnosis.diagnose(run.actor, db, run.engine, sick.pile_id, self_test_port=idle)
+        notify.save_settings(run.actor, db, notify.NotifySettings(
+            sms_url=gateway.url, duty_phones=("13800138000", "13912345678"), fire_url=fire.url,
+            fire_site_id="XUCHANG-0001"), store=notify_store(), sms_token="demo-token", fire_key="demo-key")
+        smoky = [p for p in stations[1].piles if p.protocol.startswith("modbus")][2]
+        run.sim.call(run.site.community.pile(smoky.code).set_smoke, 480, run.site.clock.now())
+        pump(app, 8)
         for lang in ("zh_CN", "en"):
             i18n.install(app, lang)
             push = ConfigPushDialog(db, run.actor, run.engine, stations, None, checked=xc01)
@@ -83,10 +105,25 @@ def main() -> int:
             pump(app, 1)
             dd.grab().save(str(out / f"diagnosis-{lang}.png"))
             dd.close()
-            for name in ("config_push", "firmware", "diagnosis"):
+            with db() as s:
+                current = notify.get_settings(s)
+            ns = NotifySettingsDialog(db, run.actor, current, None)
+            ns.show()
+            pump(app, 1)
+            ns.grab().save(str(out / f"notify_settings-{lang}.png"))
+            ns.close()
+            ob = OutboxDialog(db, run.actor, None)
+            ob.show()
+            pump(app, 3, lambda: bool(ob.rows))  # noqa: B023
+            pump(app, 1)
+            ob.grab().save(str(out / f"outbox-{lang}.png"))
+            ob.close()
+            for name in ("config_push", "firmware", "diagnosis", "notify_settings", "outbox"):
                 print(out / f"{name}-{lang}.png")
     finally:
         run.stop()
+        gateway.stop()
+        fire.stop()
     return 0
 
 

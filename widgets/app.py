@@ -20,6 +20,7 @@ from app.services import alarms as alarm_service
 from app.services import history as history_service
 from app.services.alarms import AlarmInfo
 from app.services.history import Series
+from app.services.om_workers import start_workers
 from app.services.settlement_worker import SettlementWorker
 from app.services.station_load import LoadPoint, MeterInfo, load_history, station_meters
 from app.services.stations import list_stations, move_pile
@@ -129,10 +130,12 @@ def run_console(db_url: str | None) -> int:
             return 0
         # Records are settled into the ledger as they arrive, off the engine's and the GUI's threads.
         worker = SettlementWorker(session_factory(engine.sql)).attach(engine).start()
+        om = start_workers(engine)  # faults → work orders, notifications
         try:
             _window, _bridge = show_window(engine, actor)  # kept referenced until exec() returns
             return app.exec()
         finally:
+            om.stop()
             worker.stop()
     finally:
         engine.stop()

@@ -35,10 +35,6 @@ def _selected_piles(w: MainWindow) -> list[uuid.UUID]:
 def _menu(w: MainWindow) -> None:
     actor, db = w.backend.actor, w.backend.db
     assert actor is not None and db is not None
-    may_push, may_upgrade = allows(actor, Permission.MANAGE_PILES), allows(actor, Permission.UPGRADE_FIRMWARE)
-    if not (may_push or may_upgrade):
-        return
-    menu = w.menuBar().addMenu(QCoreApplication.translate("MainWindow", "Maintenance"))
     stations = w.backend.stations
 
     def push() -> None:
@@ -56,10 +52,42 @@ def _menu(w: MainWindow) -> None:
         dlg.show()  # upgrades take minutes: the console stays usable
         w.firmware_dialog = dlg  # type: ignore[attr-defined]
 
-    if may_push:
-        menu.addAction(QCoreApplication.translate("MainWindow", "Push configuration…"), push)
-    if may_upgrade:
-        menu.addAction(QCoreApplication.translate("MainWindow", "Firmware upgrade…"), upgrade)
+    def settings() -> None:
+        from app.services import notifications as notify
+        from widgets.notify_views import NotifySettingsDialog
+        from widgets.ops import run_background
+
+        def opened(current: notify.NotifySettings) -> None:
+            NotifySettingsDialog(db, actor, current, w).exec()
+
+        def load() -> notify.NotifySettings:
+            with db() as s:
+                return notify.get_settings(s)
+
+        run_background(load, opened, parent=w)
+
+    def outbox() -> None:
+        from widgets.notify_views import OutboxDialog
+
+        OutboxDialog(db, actor, w, edit_settings=settings).exec()
+
+    actions = []
+    if allows(actor, Permission.MANAGE_PILES):
+        actions.append((QCoreApplication.translate("MainWindow", "Push configuration…"), push))
+    if allows(actor, Permission.UPGRADE_FIRMWARE):
+        actions.append((QCoreApplication.translate("MainWindow", "Firmware upgrade…"), upgrade))
+    if allows(actor, Permission.MANAGE_NOTIFICATIONS):
+        actions.append((QCoreApplication.translate("MainWindow", "Notification settings…"), settings))
+    if allows(actor, Permission.MONITOR) or allows(actor, Permission.MANAGE_NOTIFICATIONS):
+        actions.append((QCoreApplication.translate("MainWindow", "Notification outbox…"), outbox))
+    if actions:
+        menu = w.menuBar().addMenu(QCoreApplication.translate("MainWindow", "Maintenance"))
+        for text, fn in actions:
+            menu.addAction(text, fn)
+    from widgets.notify_views import InboxButton
+
+    w.inbox = InboxButton(db, actor, w)  # type: ignore[attr-defined]
+    w.statusBar().insertPermanentWidget(0, w.inbox)  # type: ignore[attr-defined]
 
 
 def _work_orders(w: MainWindow) -> None:
@@ -85,6 +113,12 @@ def _work_orders(w: MainWindow) -> None:
         view.filter_pile(pile_id, pile.code)
 
     w.alarms.raiseOrderRequested.connect(from_alarm)
+
+    def open_order(order_id: uuid.UUID) -> None:
+        w.tabs.setCurrentWidget(view)
+        view.select_order(order_id)
+
+    w.inbox.orderActivated.connect(open_order)  # type: ignore[attr-defined]
     pv.orderRequested.connect(lambda pid, n: view.raise_order(pile_id=pid, port=n))
     pv.historyRequested.connect(history)
     pv.buttons["order"].setVisible(may_raise)

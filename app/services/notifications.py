@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.errors import NotFound, ValidationError
-from app.domain.permissions import Actor, Permission
+from app.domain.permissions import Actor, Permission, allows
 from app.secrets import SecretStore
 from app.services import audit
 from app.services.unit import Db, read, write
@@ -205,8 +205,10 @@ def mark_read(actor: Actor, db: Db, ids: list[uuid.UUID]) -> int:
 
 
 def list_outbox(actor: Actor, db: Db, *, state: str | None = None, limit: int = 500) -> list[MessageInfo]:
-    """SMS and webhook messages with their delivery state (the person on duty checks nothing is stuck)."""
-    with read(db, actor, Permission.MONITOR) as s:
+    """SMS and webhook messages with their delivery state (the person on duty checks nothing is stuck;
+    the administrator of the notifications too)."""
+    perm = Permission.MONITOR if allows(actor, Permission.MONITOR) else Permission.MANAGE_NOTIFICATIONS
+    with read(db, actor, perm) as s:
         q = select(Notification).where(Notification.channel != Channel.IN_APP.value)
         if state:
             q = q.where(Notification.state == state)
@@ -228,3 +230,16 @@ def retry(actor: Actor, db: Db, notification_id: uuid.UUID) -> MessageInfo:
 def pending_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(Notification).where(
         Notification.state == OutState.PENDING.value)) or 0)
+
+
+def send_test(actor: Actor, db: Db) -> int:
+    """Queue a test SMS to every duty phone and a test event to the fire platform; returns how many."""
+    with write(db, actor, Permission.MANAGE_NOTIFICATIONS) as s:
+        now = utcnow()
+        n = sms_to_duty(s, f"【充电运营台】测试短信 / test message {now:%H:%M:%S} UTC", "test",
+                        dedup_key=f"test:{now.isoformat()}", now=now)
+        if get_settings(s).fire_url:
+            n += webhook(s, {"event": "test", "site_id": get_settings(s).fire_site_id, "source": "ChargeDesk",
+                             "at": now.isoformat()}, dedup_key=f"test:fire:{now.isoformat()}", now=now)
+        audit.append(s, actor, "notify.test", "setting", "notify", after={"queued": n})
+        return n

@@ -211,8 +211,9 @@ def raise_from_fault(db: Db, trigger: Trigger[AlarmKey], *, now: datetime | None
             if trigger.severity in ("critical", "major"):
                 sms = notify.render_sms(notify.get_settings(s).sms_template, title=title, number=order.number,
                                         station=station.name if station else "", pile=pile.code,
-                                        port=key.port_number or "", time=f"{when:%m-%d %H:%M} UTC",
-                                        detail=trigger.detail)
+                                        port=key.port_number or "",
+                                        time=f"{when.astimezone(LOCAL_TZ):%m-%d %H:%M}",
+                                        detail=trigger.detail if " " in trigger.detail else "")  # not a bare code
                 notify.sms_to_duty(s, sms, f"{order.number} {title}", dedup_key=f"wo:{order.id}:sms",
                                    order_id=order.id, now=when)
             s.flush()

@@ -1682,6 +1682,44 @@
     </message>
 </context>
 <context>
+    <name>InboxButton</name>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="165" />
+        <source>✉ %1 new</source>
+        <translation>✉ %1 条新消息</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="165" />
+        <source>✉ messages</source>
+        <translation>✉ 消息</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="182" />
+        <source>Messages</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="184" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="184" />
+        <source>Subject</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="184" />
+        <source>Message</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="204" />
+        <source>Double-click a message to open its work order.</source>
+        <translation>双击消息打开对应工单。</translation>
+    </message>
+</context>
+<context>
     <name>IssueDialog</name>
     <message>
         <location filename="../../widgets/card_dialogs.py" line="132" />
@@ -2073,27 +2111,37 @@
         <translation>发卡台</translation>
     </message>
     <message>
-        <location filename="../../widgets/maintenance.py" line="41" />
+        <location filename="../../widgets/maintenance.py" line="84" />
         <source>Maintenance</source>
         <translation>运维</translation>
     </message>
     <message>
-        <location filename="../../widgets/maintenance.py" line="60" />
+        <location filename="../../widgets/maintenance.py" line="76" />
         <source>Push configuration…</source>
         <translation>参数下发…</translation>
     </message>
     <message>
-        <location filename="../../widgets/maintenance.py" line="62" />
+        <location filename="../../widgets/maintenance.py" line="78" />
         <source>Firmware upgrade…</source>
         <translation>固件升级…</translation>
     </message>
     <message>
-        <location filename="../../widgets/maintenance.py" line="73" />
+        <location filename="../../widgets/maintenance.py" line="80" />
+        <source>Notification settings…</source>
+        <translation>通知设置…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maintenance.py" line="82" />
+        <source>Notification outbox…</source>
+        <translation>通知发件箱…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/maintenance.py" line="101" />
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/maintenance.py" line="117" />
+        <location filename="../../widgets/maintenance.py" line="151" />
         <source>Diagnosing %1 …</source>
         <translation>正在诊断 %1…</translation>
     </message>
@@ -2307,6 +2355,65 @@
         <location filename="../../widgets/monitor_view.py" line="34" />
         <source>Filter ports: pile, state, fault, payment…</source>
         <translation>筛选端口：桩号、状态、故障、支付方式…</translation>
+    </message>
+</context>
+<context>
+    <name>NotifySettingsDialog</name>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="38" />
+        <source>Notifications</source>
+        <translation>通知设置</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="39" />
+        <source>Critical faults go by SMS to the person on duty; smoke and over-temperature alarms go to the fire-safety IoT platform. Messages wait in the outbox until they are delivered.</source>
+        <translation>紧急故障以短信通知值班人员；烟雾、过温告警转发到消防物联网平台。消息在发件箱中排队，直到送达。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="43" />
+        <source>SMS gateway URL</source>
+        <translation>短信网关地址</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="44" />
+        <source>SMS gateway token</source>
+        <translation>短信网关令牌</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="45" />
+        <location filename="../../widgets/notify_views.py" line="55" />
+        <source>unchanged (kept in the OS keyring)</source>
+        <translation>不修改（保存在系统密钥环中）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="48" />
+        <source>SMS text</source>
+        <translation>短信模板</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="49" />
+        <source>Placeholders: {title} {station} {pile} {port} {time} {detail} {number}</source>
+        <translation>可用占位符：{title} {station} {pile} {port} {time} {detail} {number}</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="51" />
+        <source>Duty phones (comma separated)</source>
+        <translation>值班电话（逗号分隔）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="52" />
+        <source>Fire platform webhook URL</source>
+        <translation>消防平台推送地址</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="53" />
+        <source>Site id on the fire platform</source>
+        <translation>消防平台站点编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="54" />
+        <source>Signing key</source>
+        <translation>签名密钥</translation>
     </message>
 </context>
 <context>
@@ -3032,6 +3139,104 @@
         <location filename="../../widgets/ordered_view.py" line="189" />
         <source>after %1</source>
         <translation>%1 以后</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxDialog</name>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="75" />
+        <source>Notification outbox</source>
+        <translation>通知发件箱</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="78" />
+        <source>Queued</source>
+        <translation>排队时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="78" />
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="78" />
+        <source>To</source>
+        <translation>接收方</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="79" />
+        <source>Message</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="79" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="79" />
+        <source>Attempts</source>
+        <translation>尝试次数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="80" />
+        <source>Last error</source>
+        <translation>最近错误</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="85" />
+        <source>Send again</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="86" />
+        <source>Send a test message</source>
+        <translation>发送测试消息</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="87" />
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="91" />
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="92" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="106" />
+        <source>SMS</source>
+        <translation>短信</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="106" />
+        <source>fire platform</source>
+        <translation>消防平台</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="107" />
+        <source>waiting</source>
+        <translation>等待发送</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="107" />
+        <source>sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="107" />
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/notify_views.py" line="134" />
+        <source>%1 waiting, %2 failed</source>
+        <translation>%1 条等待发送，%2 条失败</translation>
     </message>
 </context>
 <context>

@@ -20,7 +20,7 @@ from app.services.audit import AuditFilter
 from app.services.firmware import FirmwareUpgrade, Outcome, Progress, UpgradeSettings
 from comm.pile.firmware import FirmwareImage
 from comm.pile.messages import FirmwareState, PileFault
-from db.engine import make_engine, session_factory
+from db.engine import make_engine
 from db.models import Pile, PileEvent
 from tests.app.services.conftest import Desk, make_desk
 from tests.e2e.site import BUS_PILES, TCP_PILES, Site, build_site, wait_for
@@ -88,8 +88,8 @@ def test_upgrade_over_the_rs485_bus_while_the_neighbours_are_polled(site: Site, 
     assert reports[-1].result is Outcome.UPGRADED and max(p.done_bytes for p in reports) == 2000
     with desk.db() as s:
         assert s.scalar(select(Pile.firmware).where(Pile.id == pid)) == "1.3.0"
-        log = [e.detail for e in s.scalars(select(PileEvent).where(PileEvent.pile_id == pid,
-                                                                   PileEvent.kind == "firmware").order_by(PileEvent.ts))]
+        events = select(PileEvent).where(PileEvent.pile_id == pid, PileEvent.kind == "firmware")
+        log = [e.detail for e in s.scalars(events.order_by(PileEvent.ts))]
     assert log[0].startswith("upgrade to 1.3.0 started by maintenance") and log[-1].startswith("upgraded")
     [entry] = audit.query_audit(desk.base, desk.db, AuditFilter(action="pile.firmware_upgrade"))
     assert entry.before == {"firmware": "1.2.0"} and entry.after["outcome"] == "upgraded"
@@ -113,7 +113,8 @@ def test_a_corrupting_flash_and_a_noisy_line_are_retried(quick_site: Site) -> No
     assert r.outcome is Outcome.UPGRADED and r.transfers == 2, r.detail
     assert site.pile(code).identity().firmware == "1.3.0"
     with desk.db() as s:
-        details = list(s.scalars(select(PileEvent.detail).where(PileEvent.pile_id == pid, PileEvent.kind == "firmware")))
+        details = list(s.scalars(select(PileEvent.detail).where(PileEvent.pile_id == pid,
+                                                                PileEvent.kind == "firmware")))
     assert any("verification failed after transfer 1 (IMAGE_CRC" in d for d in details)
     # a flash that never stores it right: given up, the old image runs, nothing left half-staged
     code, pid = BUS_PILES[2], site.pile_ids[BUS_PILES[2]]

@@ -99,3 +99,40 @@ def test_a_flapping_port_makes_one_order_and_smoke_goes_to_the_fire_platform(sit
         assert {o.alarm_code for o in mine} == {"port.line_fault", "pile.smoke"}
     finally:
         watcher.stop()
+
+
+def test_smoke_reaches_the_duty_phone_and_the_fire_platform_through_a_flaky_gateway(site: Site, desk: Desk) -> None:
+    from app.secrets import MemorySecretStore
+    from app.services import notifications as notify
+    from app.services.om_workers import start_workers
+    from tests.support.http_sink import HttpSink
+
+    sms, fire = HttpSink(fail_next=2).start(), HttpSink().start()
+    store = MemorySecretStore()
+    notify.save_settings(desk.by_role[Role.SYSTEM_ADMIN], desk.db, notify.NotifySettings(
+        sms_url=sms.url, duty_phones=("13800138000",), fire_url=fire.url, fire_site_id="XC-T01"), store=store,
+        sms_token="tok", fire_key="k")
+    engine = site.start_engine()
+    workers = start_workers(engine, store)
+    workers.notifier.backoff = type(workers.notifier.backoff)(base_s=0.2, factor=2, max_s=1)
+    workers.notifier.poll_s = 0.1
+    try:
+        code, pid = BUS_PILES[0], site.pile_ids[BUS_PILES[0]]
+        wait_for(lambda: engine.snapshot().piles.get(pid) and engine.snapshot().piles[pid].online)
+        site.on_sim(site.pile(code).set_smoke, 500, site.now())
+        [hook] = wait_for(lambda: fire.accepted, timeout=15)
+        assert hook.json["event"] == "alarm.raised" and hook.json["site_id"] == "XC-T01"
+        assert hook.json["alarm"]["code"] == "pile.smoke" and hook.json["device"]["pile_code"] == code
+        [text] = wait_for(lambda: sms.accepted, timeout=15)  # after two 503s
+        assert "烟雾报警" in text.json["text"] and text.json["to"] == "13800138000" and len(sms.received) == 3
+        site.on_sim(site.pile(code).set_smoke, 0, site.now())
+        assert engine.submit(ClearFault(pid, 0)).result(10).ok
+        cleared = wait_for(lambda: [r for r in fire.accepted if r.json["event"] == "alarm.cleared"], timeout=15)
+        assert cleared[0].json["alarm"]["code"] == "pile.smoke"
+        with desk.db() as s:
+            assert {n.state for n in s.scalars(select(Notification).where(Notification.channel != "in_app"))} == {
+                "sent"}
+    finally:
+        workers.stop()
+        sms.stop()
+        fire.stop()

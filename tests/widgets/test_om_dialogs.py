@@ -31,9 +31,10 @@ def staff(site: Site) -> dict[str, Actor]:
     db = session_factory(site.db)
     accounts.create_base_account(db, login="boss", display_name="Boss", password=PW)
     base = accounts.login(db, "boss", PW)
-    for login, role in (("fac", Role.FACILITY_ADMIN), ("tech", Role.MAINTENANCE), ("watch", Role.MONITORING_ADMIN)):
+    for login, role in (("fac", Role.FACILITY_ADMIN), ("tech", Role.MAINTENANCE), ("watch", Role.MONITORING_ADMIN),
+                        ("clerk", Role.CARD_ADMIN)):
         accounts.create_account(base, db, login=login, display_name=login, password=PW, roles=[role])
-    return {name: accounts.login(db, name, PW) for name in ("boss", "fac", "tech", "watch")}
+    return {name: accounts.login(db, name, PW) for name in ("boss", "fac", "tech", "watch", "clerk")}
 
 
 def window(site: Site, actor: Actor, qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
@@ -59,7 +60,7 @@ def test_push_compares_then_writes_and_reports_per_pile(site: Site, qtbot, tmp_p
     online(site)
     w = window(site, people["fac"], qtbot, tmp_path)
     assert "Maintenance" in menus(w)
-    assert "Maintenance" not in menus(window(site, people["watch"], qtbot, tmp_path))
+    assert "Maintenance" not in menus(window(site, people["clerk"], qtbot, tmp_path))
     ids = [site.pile_ids[c] for c in BUS_PILES]
     dlg = ConfigPushDialog(session_factory(site.db), people["fac"], site.engine, w.backend.stations, w,
                            checked=ids)
