@@ -95,6 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_report_parser(sub)  # chargedesk report monthly|daily-close|qr-labels
 
+    from app.cp_cli import add_parser as add_cp_parser
+
+    add_cp_parser(sub)  # chargedesk cp list|register|approve|reject|key
+
+    from app.om_cli import add_parser as add_om_parser
+
+    add_om_parser(sub)  # chargedesk firmware pack|inspect, chargedesk workorders list|escalate
+
     aud = sub.add_parser("audit", help="audit trail")
     aud_sub = aud.add_subparsers(dest="audit_command", required=True)
     _db_args(aud_sub.add_parser("verify", help="verify the hash chain; names edited, deleted or inserted records"))
@@ -132,10 +140,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                               ocpp_port=args.ocpp_port if args.ocpp_port > 0 else None, ocpp_file_dir=args.file_dir)
         if args.command == "db":
             return _db(args)
+        if args.command == "cp":
+            from app.cp_cli import run_cp_cli
+
+            return run_cp_cli(args)
         if args.command == "account":
             from app.account_cli import run_account_cli
 
             return run_account_cli(args)
+        if args.command in ("firmware", "workorders"):
+            from app.om_cli import run_om_cli
+
+            return run_om_cli(args)
         if args.command == "report":
             from app.report_cli import run_report_cli
 
