@@ -99,10 +99,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_cp_parser(sub)  # chargedesk cp list|register|approve|reject|key
 
-    from app.om_cli import add_parser as add_om_parser
-
-    add_om_parser(sub)  # chargedesk firmware pack|inspect, chargedesk workorders list|escalate
-
     aud = sub.add_parser("audit", help="audit trail")
     aud_sub = aud.add_subparsers(dest="audit_command", required=True)
     _db_args(aud_sub.add_parser("verify", help="verify the hash chain; names edited, deleted or inserted records"))
@@ -148,10 +144,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.account_cli import run_account_cli
 
             return run_account_cli(args)
-        if args.command in ("firmware", "workorders"):
-            from app.om_cli import run_om_cli
-
-            return run_om_cli(args)
         if args.command == "report":
             from app.report_cli import run_report_cli
 
