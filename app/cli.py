@@ -9,6 +9,8 @@
     chargedesk db upgrade        bring a database to the newest schema
     chargedesk audit verify      check the audit trail's hash chain (exit 1 if tampered with)
     chargedesk report monthly    monthly billing report PDF (--month 2026-10 [--station XC01] -o file.pdf)
+    chargedesk firmware pack     firmware image files (.cdfw) for remote upgrades; `inspect` checks one
+    chargedesk workorders list   work orders from the command line; `escalate` runs one escalation sweep
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     ctl.add_argument("--control-port", type=int, default=15019)
     ctl.add_argument("action", help="coins | swipe | plug | unplug | short | smoke | silent | slow | noise | "
                                     "power-cut | power-restore | meter-silent | car-plug | car-unplug | car-drop | "
-                                    "car-status | status")
+                                    "car-status | fw-boot-fail | fw-bad-image | fw-corrupt | fw-ok | latent | status")
     ctl.add_argument("target", nargs="?", default="", help="pile code (or bus name for noise)")
     ctl.add_argument("args", nargs="*", help="port, count, level …")
     from comm.sim.reader_console import add_parser as add_reader_parser
@@ -98,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cp_cli import add_parser as add_cp_parser
 
     add_cp_parser(sub)  # chargedesk cp list|register|approve|reject|key
+
+    from app.om_cli import add_parser as add_om_parser
+
+    add_om_parser(sub)  # chargedesk firmware pack|inspect, chargedesk workorders list|escalate
 
     aud = sub.add_parser("audit", help="audit trail")
     aud_sub = aud.add_subparsers(dest="audit_command", required=True)
@@ -144,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from app.account_cli import run_account_cli
 
             return run_account_cli(args)
+        if args.command in ("firmware", "workorders"):
+            from app.om_cli import run_om_cli
+
+            return run_om_cli(args)
         if args.command == "report":
             from app.report_cli import run_report_cli
 

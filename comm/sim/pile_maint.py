@@ -263,3 +263,26 @@ def firmware_write(rmap: RegisterMap, pile: Any, address: int, values: Sequence[
         pile.firmware_block(index, data)
         return True
     return False
+
+
+def sim_action(pile: PileMaintenance, action: str, args: Sequence[str]) -> dict[str, object]:
+    """`chargedesk sim ctl` actions for maintenance faults (demos, training, testing the console):
+    fw-boot-fail, fw-bad-image, fw-corrupt [N blocks], fw-ok (clear them), latent PORT FAULT."""
+    if action == "fw-boot-fail":
+        pile.fw_boot_fail = True
+    elif action == "fw-bad-image":
+        pile.fw_bad_image = True
+    elif action == "fw-corrupt":
+        pile.fw_corrupt_blocks = int(args[0]) if args else 1
+    elif action == "fw-ok":
+        pile.fw_boot_fail = pile.fw_bad_image = False
+        pile.fw_corrupt_blocks = 0
+    elif action == "latent":
+        port = int(args[0]) if args else 1
+        fault = PortFault(args[1].upper()) if len(args) > 1 else PortFault.RELAY_STUCK
+        pile.inject_latent_fault(port, fault)
+        return {"latent": fault.value, "port": port}
+    else:
+        raise ValueError(f"unknown maintenance action {action!r}")
+    return {"firmware": pile.identity().firmware, "boot_fail": pile.fw_boot_fail, "bad_image": pile.fw_bad_image,
+            "corrupt_blocks": pile.fw_corrupt_blocks}

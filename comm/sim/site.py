@@ -20,6 +20,7 @@ from comm.sim.car_piles import CarPiles, CarPileSpec, plan_car_piles
 from comm.sim.community import Community, Fault
 from comm.sim.config import SimConfig
 from comm.sim.meter_site import MeterLines
+from comm.sim.pile_maint import sim_action
 from comm.sim.runtime import SimClock, SimRuntime
 from comm.sim.vehicles import VehicleKind, random_vehicle
 
@@ -143,6 +144,8 @@ class SimulatedSite:
         if action == "power-restore":
             rt.power_restore(target)
             return {"power": "restored"}
+        if action.startswith("fw-") or action == "latent":  # firmware and self-test faults
+            return sim_action(pile, action, args)
         fault = Fault(action.replace("-", "_"))
         comm.inject(target, fault, now, port=port, level=num[1] if len(num) > 1 else None)
         return {"injected": fault.value}
