@@ -9,8 +9,9 @@ policy, baselines included:
   undeclared  most two-wheeler users (80 %) and some car users (30 %) declare nothing: the controllers
               see an estimate from the prepaid minutes (coins bought at the pile's power tiers for what
               the battery needed, sometimes a coin more) and the vehicle class (app.domain estimate);
-  meter       the transformer meter answers one step (5 min) late and drops out (≈4 % of the steps,
-              1–3 steps at a time): a stale meter means the static fallback budget;
+  meter       the transformer meter answers one step (5 min) late and drops out (≈3 % of the steps,
+              1–3 steps at a time): a reading up to 15 min old is extrapolated (its trend plus a noise
+              allowance growing with its age); an older one would mean the static fallback budget;
   jumps       household load jumps (a heater, a cooker: +2–6 % of the transformer for 10–60 min,
               about 12 a night), seen by the meter when they happen;
   realistic   undeclared + meter + jumps together; the meter lags on the smooth load, but a jump is seen
