@@ -12,8 +12,9 @@ from 6 to 32 A or nothing. Every session gets an urgency from its laxity — the
   1. doomed     cannot finish even at full power: it still gets what is left of its need, after the
                 vehicles that can still finish, before the ones with time to spare;
   2. slack      by effective laxity = laxity − priority bonus − waiting bonus − hysteresis for a port
-                that already runs. Waiting shrinks laxity (no starvation); the hysteresis keeps a
-                running port running rather than swapping it for an equally urgent one.
+                that already runs. Waiting shrinks laxity (no starvation: a waiting vehicle ends up
+                in class 0); the hysteresis keeps a running port running rather than swapping it for
+                a waiting one that still has time.
 
 A port that does not run yet starts only if the capacity forecast keeps room for its remaining run
 (admission), so ports are not started into an evening peak that would switch them off again; what
@@ -111,7 +112,8 @@ class ChargeRequest:
 @dataclass(frozen=True, slots=True)
 class AllocationSettings:
     period_s: int = 60  # control period
-    hysteresis_s: int = 12 * 3600  # a running port's head start in the slack order: it is not swapped out
+    hysteresis_s: int = 7 * 24 * 3600  # a running port's head start in the slack order: never swapped for a
+    # waiting vehicle that still has time (only one that must run now, or cannot finish, takes its place)
     priority_bonus_s: int = 3600  # per priority level
     aging: float = 0.5  # each second queued counts as this much less laxity
     fill_laxity_s: int = 4 * 3600  # fill the spare now with queued ports less patient than this

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from app.domain.ordered_capacity import Capacity
@@ -154,6 +154,8 @@ def test_waiting_grows_urgency_no_starvation() -> None:
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(st.integers(100, 400), st.integers(50, 600), st.integers(1, 12)), min_size=1, max_size=25),
        st.integers(400, 3000))
+@example([(100, 50, 1)] * 18 + [(100, 50, 12), (100, 113, 1), (100, 239, 1), (201, 226, 1)], 400)  # a finite
+# hysteresis once let a vehicle with 21 h to spare take the place of one 7 minutes from done
 def test_constant_capacity_no_port_switched_off_before_done(spec: list[tuple[int, int, int]], room: int) -> None:
     """Hysteresis: with a constant capacity and vehicles with time to spare, a port that started runs to the end."""
     reqs = [ChargeRequest(key=f"p{i:02d}", kind=Kind.EBIKE, power_w=p, arrived_s=NOW, need_wh=need,
