@@ -65,7 +65,7 @@ def main() -> int:
                     w.monitor._trend_for(w.piles[pile_id][1], 1)
                 pump(app, 4 if i == 0 else 2)
                 names = {id(getattr(w, a, None)): a for a in ("map", "monitor", "alarms", "users", "accounts", "audit",
-                                                                     "card_desk", "work_orders")}
+                                                                     "work_orders", "card_desk")}
                 names |= {id(getattr(w, a, None)): a for a in ("transactions", "statistics", "reports", "tariffs")}
                 names |= {id(getattr(w, "ordered_view", None)): "ordered_view"}
                 name = names.get(id(w.tabs.widget(i)), "settings")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -129,6 +129,10 @@ class WorkOrdersView(QWidget):
         lay.addWidget(split, 1)
         lay.addWidget(self.status)
         return page
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()  # orders raised by fault rules while another tab was open
 
     # -- list --------------------------------------------------------------------------------------
     def filter_pile(self, pile_id: uuid.UUID | None, code: str = "") -> None:
