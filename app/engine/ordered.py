@@ -58,7 +58,7 @@ from app.engine.events import (
 )
 from app.engine.ordered_requests import build_requests, queued_entry
 from app.engine.ordered_store import PortKey, Queued, QueueStore, StationConfig, load_config
-from comm.pile.messages import PortState
+from comm.pile.messages import PortState, StopReason
 from db.engine import session_factory
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ class OrderedTuning:
     stale_after_s: int = 90  # a transformer reading older than this: the static fallback
     settle_s: int = 10  # readings are bucketed (the highest of each) over this long (see _on_load)
     quiet_after_switch_s: float = 5.0  # readings this soon after the controller switched a port are not used
+    unconfirmed_s: float = 30.0  # a stop without an answer whose port still runs after this long never arrived
     plan_steps: int = 24
     plan_step_s: int = 300
     default_power_w: dict[Kind, int] = field(
@@ -99,6 +100,9 @@ class OrderedRuntime:
         self.queue: dict[PortKey, Queued] = {}
         self.resumed: dict[PortKey, Queued] = {}  # started again by us: the session's original terms
         self.starting: set[PortKey] = set()
+        # Holds whose stop got no answer (a timeout on a busy bus) may still have reached the pile: the port's
+        # next reading decides. Value: (entry, the pile's session id that was running).
+        self.unconfirmed: dict[PortKey, tuple[Queued, int]] = {}
         self.sessions: dict[PortKey, SessionStarted] = {}
         self.running_since: dict[PortKey, float] = {}
         self.readings: dict[uuid.UUID, deque[MeterReading]] = {}
@@ -248,6 +252,8 @@ class OrderedRuntime:
         if not cfg.enabled:
             await self._release(cfg)
             return False
+        if self.unconfirmed:
+            await self._settle_unconfirmed()
         now = time.time()
         reqs, keys, controlled_w, measuring = build_requests(self, cfg, now)
         cap = self._capacity(cfg, now, controlled_w)
@@ -274,19 +280,39 @@ class OrderedRuntime:
         if live is None or live.state is not PortState.CHARGING:
             return False  # still measuring its load: the pile has not priced the minutes yet
         entry = queued_entry(self, cfg, key, r, d, live, now)
+        self.unconfirmed.pop(key, None)
         self.queue[key] = entry  # before the stop: its SessionEnded must not look like a departure
         self._switched[cfg.station_id] = time.time()
         outcome = await self.engine._submit(StopPort(key[0], key[1], issued_by=ISSUER))
         self._switched[cfg.station_id] = time.time()
         if not outcome.ok:
             self.queue.pop(key, None)
+            self.unconfirmed[key] = (entry, live.session_id)
             self._log(key, "ordered_hold_failed", "warning", f"could not hold the port: {outcome.detail}")
             return False
+        await self._confirm_hold(key, entry, d.reason.value)
+        return True
+
+    async def _confirm_hold(self, key: PortKey, entry: Queued, why: str) -> None:
+        self.queue[key] = entry
         self.resumed.pop(key, None)
         self.running_since.pop(key, None)
-        self._log(key, "ordered_queued", "info", f"queued ({d.reason.value}): {entry.owed_min} min still owed")
+        self._log(key, "ordered_queued", "info", f"queued ({why}): {entry.owed_min} min still owed")
         await self._save([entry], [])
-        return True
+
+    async def _settle_unconfirmed(self) -> None:
+        """A stop that timed out but took effect is a hold: the resident keeps the minutes owed. One that did not
+        take effect leaves the port running, and the allocation decides about it again."""
+        for key, (entry, running_id) in list(self.unconfirmed.items()):
+            live = self.engine.store.port_live(*key)
+            if live is None or (live.state.active and live.session_id == running_id):
+                if time.time() - entry.queued_at.timestamp() > self.tuning.unconfirmed_s:
+                    del self.unconfirmed[key]  # the stop never arrived: the port simply goes on charging
+                continue  # not read since, or still running: wait for the pile's next answer
+            del self.unconfirmed[key]
+            if (not live.state.active and live.session_id == running_id
+                    and live.stop_reason is StopReason.REMOTE_STOP):
+                await self._confirm_hold(key, entry, "stop confirmed by the pile")
 
     async def _resume(self, cfg: StationConfig, key: PortKey, d: Decision) -> bool:
         q = self.queue.get(key)

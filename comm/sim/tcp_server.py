@@ -17,6 +17,9 @@ from comm.sim.slave import PileRegisterServer
 log = logging.getLogger(__name__)
 
 
+_WRITES = frozenset({5, 6, 15, 16, 23})
+
+
 class TcpPileServer:
     """One pile listening on host:port, as an Ethernet pile does."""
 
@@ -37,6 +40,9 @@ class TcpPileServer:
         self.silent = False
         self.slow_s = 0.0
         self.noise_rate = 0.0
+        # Writes carried out but left unanswered: a reply lost on the way back, so the console cannot tell whether
+        # its command took effect.
+        self.mute_writes = False
         self.stats = BusStats()
         self._srv: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
@@ -91,7 +97,11 @@ class TcpPileServer:
                     if self.silent:
                         self.stats.unanswered += 1
                         continue
-                    reply = framer.buildFrame(self.server.handle(pdu))
+                    answer = self.server.handle(pdu)
+                    if self.mute_writes and pdu.function_code in _WRITES:
+                        self.stats.unanswered += 1
+                        continue
+                    reply = framer.buildFrame(answer)
                     if self.noise_rate and self.rng.random() < self.noise_rate:
                         # TCP has its own checksum: noise shows as a garbled PDU, not a CRC error.
                         reply = reply[:-1] + bytes([reply[-1] ^ 0x5A])

@@ -160,3 +160,38 @@ def test_evening_peak_stays_within_the_limit_and_queued_ports_start_as_capacity_
     wait_for(lambda: sum(1 for s in _port_states(site).values() if s.active) == 0, timeout=10)
     with Session(site.db) as s:
         wait_for(lambda: len(s.scalars(select(OrderedQueueRow)).all()) == len(held), timeout=5)
+
+
+def test_a_hold_whose_answer_is_lost_still_keeps_what_the_resident_paid(peak: tuple[Site, Feeder]) -> None:
+    """The stop reaches the pile but its reply does not (a busy line): the controller does not know whether the port
+    was held. The port's next reading decides — stopped by us means queued with the minutes still owed, never
+    a resident's paid time silently lost."""
+    site, feeder = peak
+    engine = site.start_engine(SETTINGS)
+    with Session(site.db) as s:
+        station_id: uuid.UUID = s.scalar(select(Station.id))  # type: ignore[assignment]
+    wait_for(lambda: (st := engine.snapshot().ordered.get(station_id)) and st.source == "meter", timeout=15)
+    code = TCP_PILES[0]
+    for n in (1, 2):
+        site.on_sim(site.pile(code).plug, n, ebike(rated_w=300, need_wh=800), site.now())
+        assert site.on_sim(site.pile(code).insert_coins, n, 1, site.now()) == 1
+    wait_for(lambda: all(site.pile(code).port_state(n) is PortState.CHARGING for n in (1, 2))
+             and all(p.status == "charging" for p in engine.snapshot().ordered[station_id].ports), timeout=15)
+
+    site.on_sim(setattr, site.runtime.tcp[code].server, "mute_writes", True)
+    feeder.track = False
+    feeder.household_w = 9_900.0  # no room for anything: both ports must be held
+    wait_for(lambda: not any(site.pile(code).port_state(n).active for n in (1, 2)), timeout=20)
+    with Session(site.db) as s:
+        wait_for(lambda: s.scalars(select(PileEvent).where(PileEvent.kind == "ordered_hold_failed")).first(),
+                 timeout=20)
+        rows = wait_for(lambda: (r := s.scalars(select(OrderedQueueRow)).all()) and len(r) == 2 and r, timeout=20)
+        assert all(r.owed_min > 0 and r.payment == Payment.COIN for r in rows)
+    status = engine.snapshot().ordered[station_id]
+    assert {p.status for p in status.ports} == {"queued"}
+
+    # Replies come back and so does the capacity: both start again for the minutes still owed.
+    site.on_sim(setattr, site.runtime.tcp[code].server, "mute_writes", False)
+    feeder.household_w = 7_000.0
+    wait_for(lambda: all(site.pile(code).port_state(n).active for n in (1, 2)), timeout=30)
+    assert all(site.pile(code).port(n).payment is Payment.REMOTE for n in (1, 2))
