@@ -104,6 +104,15 @@ def render(rmap: RegisterMap) -> str:
         "   `ACTIVATE`; wait for the pile to answer with a new `boot_count`; if `identity` shows the new",
         "   version and the pile reports no fault, `CONFIRM`, otherwise `ROLLBACK` and check the old",
         "   version is back. `SELF_TEST` (command block) tests one port and latches any fault it finds.",
+        "8. Card blacklist (only where the map has the `blacklist` blocks): the console keeps one list of",
+        "   lost (挂失) and replaced cards with a version that goes up with every change. Every poll reads",
+        "   `pile.blacklist_version`; a pile whose version differs gets the list: the card numbers in",
+        "   ascending order written to `blacklist_card` (FC16, at most 61 entries = 122 registers a request),",
+        "   then `version`, `count` and `list_crc` in one FC16 request — the commit, always last — then",
+        "   `blacklist` read back: done only when version, count and CRC are what was sent. A pile that was",
+        "   offline gets the list on its first poll after it comes back. A list longer than `capacity`",
+        "   is cut to the most recently blacklisted cards, and the console reports the rest as not on",
+        "   the piles.",
         "",
     ]
     return "\n".join(out)

@@ -118,6 +118,14 @@ class FirmwareError(StrEnum):
     TRIAL_EXPIRED = "TRIAL_EXPIRED"
 
 
+class BlacklistError(StrEnum):
+    NONE = "NONE"
+    BAD_VERSION = "BAD_VERSION"
+    TOO_MANY = "TOO_MANY"
+    INCOMPLETE = "INCOMPLETE"  # an entry below count was not written since the last commit
+    LIST_CRC = "LIST_CRC"
+
+
 # Enum class for each enum name used in the register-map files.
 ENUMS: dict[str, type[Enum]] = {
     "port_state": PortState,
@@ -130,6 +138,7 @@ ENUMS: dict[str, type[Enum]] = {
     "firmware_command": FirmwareCommand,
     "firmware_state": FirmwareState,
     "firmware_error": FirmwareError,
+    "blacklist_error": BlacklistError,
 }
 
 
@@ -176,6 +185,7 @@ class PileStatus:
     record_newest: int
     record_acked: int
     uptime_s: int
+    blacklist_version: int = 0  # card blacklist in use (0 = none, or a map without the blacklist blocks)
 
 
 @dataclass(frozen=True, slots=True)

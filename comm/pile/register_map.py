@@ -88,6 +88,7 @@ class RegisterMap:
     blocks: dict[str, BlockDef]
     enums: dict[str, EnumDef]
     source: str
+    blacklist_capacity: int = 0  # entries of the blacklist_card table (0: the model has no blacklist)
 
     def block(self, name: str) -> BlockDef:
         return self.blocks[name]
@@ -142,6 +143,7 @@ def load_map_file(path: Path) -> RegisterMap:
             blocks=blocks,
             enums=enums,
             source=where,
+            blacklist_capacity=int(m.get("blacklist_capacity", 0)),
         )
     except KeyError as exc:
         raise MapError(f"{where}: missing key {exc}") from exc

@@ -4,8 +4,8 @@ Pure Python: no I/O, no wall clock. Time comes in as `now` (sim Unix seconds); r
 the injected `random.Random`. The wire side (comm/sim/slave.py) encodes what this class reads out
 into registers and feeds register writes into `apply_config` / `execute`. Layers, bottom up:
 pile_core (state, NV memory, sessions, money) → pile_rules (physics, protections, power) →
-pile_actions (console commands, residents) → pile_maint (firmware slots, self-test) → SimPile (what
-the register map shows).
+pile_actions (console commands, residents) → pile_maint (firmware slots, self-test) → pile_blacklist
+(the pushed card blacklist) → SimPile (what the register map shows).
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from comm.pile.messages import (
     TransactionRecord,
 )
 from comm.sim.pile_actions import SwipeResult
-from comm.sim.pile_maint import PileMaintenance
+from comm.sim.pile_blacklist import PileBlacklist
 from comm.sim.pile_physics import EPS, U16, U32, Session, clamp
 from comm.sim.records import MAP_VERSION, RECORD_WINDOW
 from comm.sim.vehicles import Vehicle
 
 
-class SimPile(PileMaintenance):
+class SimPile(PileBlacklist):
     # ------------------------------------------------------------------ read side
     @property
     def config_revision(self) -> int:
@@ -74,6 +74,7 @@ class SimPile(PileMaintenance):
             record_newest=self.ring.newest & U32,
             record_acked=self.ring.acked & U32,
             uptime_s=clamp(now - self._boot_time, 0, U32),
+            blacklist_version=self.blacklist_version & U32,
         )
 
     def port(self, n: int) -> PortLive:

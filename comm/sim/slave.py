@@ -31,6 +31,7 @@ from comm.pile.messages import (
     RecordsHeader,
     TransactionRecord,
 )
+from comm.sim.pile_blacklist import blacklist_image, blacklist_write
 from comm.sim.pile_maint import firmware_image, firmware_write
 
 log = logging.getLogger(__name__)
@@ -130,6 +131,9 @@ class PileRegisterServer:
         fw = firmware_image(c.map, p, block)
         if fw is not None:
             return fw
+        bl = blacklist_image(c.map, p, block)
+        if bl is not None:
+            return bl
         if block in ("records_header", "record"):
             image = c.encode_records(p.records_header(), p.record_window(c.map.record_window))
             return image if block == "records_header" else image[c.records_header.length :]
@@ -162,6 +166,12 @@ class PileRegisterServer:
                 return
         except ValueError as exc:
             log.info("pile %s refused a firmware write: %s", self.pile.unit_id, exc)
+            raise _Exc(ExcCodes.ILLEGAL_VALUE) from None
+        try:
+            if blacklist_write(c.map, self.pile, address, values, self.clock()):
+                return
+        except ValueError as exc:
+            log.info("pile %s refused a blacklist write: %s", self.pile.unit_id, exc)
             raise _Exc(ExcCodes.ILLEGAL_VALUE) from None
         raise _Exc(ExcCodes.ILLEGAL_ADDRESS)
 
