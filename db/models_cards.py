@@ -5,6 +5,9 @@ what the card held when the desk last saw it (the ledger account ``liability:car
 ``card_op`` is the desk's journal of card operations, written *before* the card is touched (``pending``)
 and finished after the card was read back (``done``) or found unchanged (``rolled_back``), so a card
 pulled away mid-write is settled on its next tap. ``op_no`` is also written onto the card (the seal).
+``card_blacklist`` is the list of card numbers the piles must refuse, with a version that goes up in the
+same transaction as every change of its content; ``pile_blacklist`` is what each pile holds of it (written
+by the engine, which pushes the list to every pile whose version differs).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, SyncedMixin
@@ -67,3 +70,37 @@ class CardOp(Base):
     actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("staff_account.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CardBlacklist(Base):
+    """The blacklist the piles must hold: one row (id 1), absent until the first card is blacklisted.
+
+    ``cards`` is a JSON array of card numbers, most recently blacklisted first, so a pile with a smaller
+    table gets the newest ones. Local to this site's database, derived from the card states (not synced)."""
+
+    __tablename__ = "card_blacklist"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("list_version >= 1", name="version_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    list_version: Mapped[int] = mapped_column(BigInteger)
+    cards: Mapped[str] = mapped_column(Text, default="[]")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class PileBlacklist(Base):
+    """Which blacklist version a pile holds, as it reported (every poll) or confirmed by read-back after a push.
+    Written by the engine; ``error`` is the last failed push (cleared by the next confirmed one)."""
+
+    __tablename__ = "pile_blacklist"
+
+    pile_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("pile.id", ondelete="CASCADE"), primary_key=True)
+    list_version: Mapped[int] = mapped_column(BigInteger, default=0)
+    entries: Mapped[int | None] = mapped_column(Integer)  # confirmed by read-back (None: only the version seen)
+    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the pile last reported this version
+    pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last confirmed push
+    error: Mapped[str | None] = mapped_column(Text)
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

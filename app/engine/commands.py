@@ -62,7 +62,17 @@ class WriteConfig:
     issued_by: str | None = None
 
 
-PileCommand = StartPort | StopPort | SyncClock | RebootPile | ClearFault | ReadConfig | WriteConfig
+@dataclass(frozen=True, slots=True)
+class PushBlacklist:
+    """Write the card blacklist ``version`` (card numbers, at most the pile's table) and read it back."""
+
+    pile_id: uuid.UUID
+    version: int
+    cards: tuple[int, ...]
+    issued_by: str | None = None
+
+
+PileCommand = StartPort | StopPort | SyncClock | RebootPile | ClearFault | ReadConfig | WriteConfig | PushBlacklist
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from app.engine.blacklist import execute_push
 from app.engine.commands import (
     ClearFault,
     CommandOutcome,
     PileCommand,
+    PushBlacklist,
     ReadConfig,
     RebootPile,
     StartPort,
@@ -308,6 +310,8 @@ class LinePoller:
         maintenance = await execute_om(self._request, dev, cmd, now)  # firmware, diagnosis, self-test
         if maintenance is not None:
             return maintenance  # type: ignore[no-any-return]
+        if isinstance(cmd, PushBlacklist):  # card blacklist: chunks, commit, read-back
+            return await execute_push(self._request, dev, cmd, now)
         if isinstance(cmd, StartPort):
             await self._request(dev.command(Command(CommandCode.START_PORT, cmd.port, cmd.minutes, cmd.amount_fen)))
             live = (await self._request(dev.read_ports(cmd.port, cmd.port)))[cmd.port]  # type: ignore[index]

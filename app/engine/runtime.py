@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Engine as SqlEngine
 
+from app.engine.blacklist import BlacklistRuntime, BlacklistTuning
 from app.engine.commands import CommandOutcome, PileCommand
 from app.engine.devices import DeviceRuntime, DeviceSettings
 from app.engine.events import (
@@ -54,6 +55,7 @@ class EngineSettings:
     hub_interval_s: float = 0.2
     devices: DeviceSettings = field(default_factory=DeviceSettings)  # meters, station load, OCPP
     ordered: OrderedTuning = field(default_factory=OrderedTuning)  # ordered charging (有序充电)
+    blacklist: BlacklistTuning = field(default_factory=BlacklistTuning)  # card blacklist pushed to the piles
 
 
 def default_client_factory(spec: LineSpec) -> Any:
@@ -96,6 +98,7 @@ class Engine:
         self._issued: dict[int, datetime] = {}
         self.devices = DeviceRuntime(self, self.settings.devices)
         self.ordered = OrderedRuntime(self, self.settings.ordered)
+        self.blacklist = BlacklistRuntime(self, self.settings.blacklist)
 
     # -- facade (any thread) ----------------------------------------------------------------------
     def start(self, timeout: float = 30.0) -> None:
@@ -104,6 +107,7 @@ class Engine:
             self.lines = load_lines(s)
             self.devices.load(s)
             self.ordered.load(s)
+            self.blacklist.load(s, self.lines)
         alarms, sessions = self.writer.open_state()
         port_owner: dict[uuid.UUID, tuple[uuid.UUID, int]] = {}
         for line in self.lines:
@@ -175,6 +179,7 @@ class Engine:
                   asyncio.create_task(self._health_loop(), name="health")]
         tasks += [asyncio.create_task(coro) for coro in self.devices.tasks()]
         tasks += [asyncio.ensure_future(coro) for coro in self.ordered.tasks()]
+        tasks += [asyncio.ensure_future(coro) for coro in self.blacklist.tasks()]
         self._ready.set()
         await self._stopping.wait()
         for t in tasks:
@@ -211,12 +216,14 @@ class Engine:
         if header is not None:
             events += self.store.on_records_header(pile_id, header.lost, now)
         self._publish(events)
+        self.blacklist.observe(pile_id, status.blacklist_version)
 
     def observe_ports(self, pile_id: uuid.UUID, ports: dict[int, PortLive]) -> None:
         self._publish(self.store.on_ports(pile_id, ports, _now()))
 
     def observe_offline(self, pile_id: uuid.UUID, reason: str) -> None:
         self._publish(self.store.on_offline(pile_id, reason, _now()))
+        self.blacklist.offline(pile_id)
 
     async def store_records(self, pile_id: uuid.UUID, records: list[TransactionRecord]) -> None:
         loop = asyncio.get_running_loop()
@@ -231,6 +238,7 @@ class Engine:
 
     def command_finished(self, pile_id: uuid.UUID, cmd: PileCommand, outcome: CommandOutcome) -> None:
         self.writer.log_command(pile_id, cmd, outcome, self._issued.pop(id(cmd), outcome.finished_at))
+        self.blacklist.command_finished(pile_id, cmd, outcome)
 
     # -- background tasks ---------------------------------------------------------------------------
     async def _flush(self) -> None:

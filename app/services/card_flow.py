@@ -49,6 +49,7 @@ class OpKind(StrEnum):
     RETURN = "return"
     REPLACE = "replace"
     LOSS = "loss"
+    UNLOSS = "unloss"  # 解挂: a loss report undone (the card was found before it was replaced)
     SYNC = "sync"
 
 
@@ -261,6 +262,7 @@ OP_NAMES: dict[OpKind, tuple[str, str]] = {
     OpKind.MONTHLY: ("包月开通", "monthly activation"), OpKind.UNGREY: ("解灰", "un-grey"),
     OpKind.RETURN: ("退卡", "card return"), OpKind.REPLACE: ("补卡", "replacement"),
     OpKind.LOSS: ("挂失", "loss report"), OpKind.SYNC: ("桩上消费同步", "pile spending synced"),
+    OpKind.UNLOSS: ("解挂", "loss report undone"),
 }  # fmt: skip
 
 

@@ -24,7 +24,7 @@ from db.models_people import ChargingUser, StaffAccount
 
 # How each operation moves the card holder's money: + into the card/deposit, − paid back out to them.
 _SIGN = {OpKind.ISSUE: 1, OpKind.TOPUP: 1, OpKind.MONTHLY: 1, OpKind.UNGREY: 1, OpKind.RETURN: -1,
-         OpKind.REPLACE: 0, OpKind.LOSS: 0, OpKind.SYNC: 1}  # fmt: skip
+         OpKind.REPLACE: 0, OpKind.LOSS: 0, OpKind.SYNC: 1, OpKind.UNLOSS: 0}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

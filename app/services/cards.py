@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from app.domain.errors import NotFound, ValidationError
 from app.domain.money import format_money, require_fen
 from app.domain.permissions import Actor, require
-from app.services import audit
+from app.services import audit, card_blacklist
 from app.services.card_flow import (
     DONE,
     MANAGE,
@@ -346,7 +346,9 @@ def return_card(actor: Actor, db: Db, io: CardIO, ctx: CardContext, *, card_no: 
 
 
 def report_loss(actor: Actor, db: Db, *, card_no: int, reason: str = "") -> list[int]:
-    """挂失: the card is blacklisted at once (its balance stays for a replacement). Returns the blacklist."""
+    """挂失: the card is blacklisted at once (its balance stays for a replacement); the piles' list gets a new
+    version in the same commit and the engine pushes it to every pile (app.engine.blacklist). Returns the
+    blacklist."""
     with write(db, actor, MANAGE) as s:
         card = s.scalar(select(Card).where(Card.card_no == card_no).with_for_update())
         if card is None:
@@ -356,15 +358,41 @@ def report_loss(actor: Actor, db: Db, *, card_no: int, reason: str = "") -> list
         card.state, card.closed_at, card.note = CardStatus.LOST.value, utcnow(), reason.strip()
         s.add(CardOp(card_no=card_no, uid=card.uid, kind=OpKind.LOSS.value, state=DONE, amount_fen=0,
                      detail="{}", note=reason.strip(), actor_id=actor.account_id, finished_at=utcnow()))  # fmt: skip
+        s.flush()
+        listed = card_blacklist.refresh(s, actor.login)
         audit.append(s, actor, "card.loss", "card", card.id, before={"state": "active"},
-                     after={"state": "lost", "reason": reason.strip(), "balance_fen": card.balance_fen})  # fmt: skip
+                     after={"state": "lost", "reason": reason.strip(), "balance_fen": card.balance_fen,
+                            "blacklist_version": listed.version})  # fmt: skip
+    return blacklist(actor, db)
+
+
+def cancel_loss(actor: Actor, db: Db, *, card_no: int, reason: str = "") -> list[int]:
+    """解挂: a card reported lost was found before it was replaced — it is active again and comes off the piles'
+    blacklist (a new version, pushed like a loss report). Returns the blacklist."""
+    if not reason.strip():
+        raise ValidationError("解挂必须填写原因", "undoing a loss report needs a reason", field="reason")
+    with write(db, actor, MANAGE) as s:
+        card = s.scalar(select(Card).where(Card.card_no == card_no).with_for_update())
+        if card is None:
+            raise NotFound("IC 卡", "card", card_no)
+        if card.state != CardStatus.LOST.value:
+            raise ValidationError(f"只有已挂失（未补卡）的卡可以解挂；卡 {card_no} 状态为 {card.state}",
+                                  f"only a card reported lost (not replaced) can be restored; card {card_no} is "
+                                  f"{card.state}", field="card")  # fmt: skip
+        card.state, card.closed_at = CardStatus.ACTIVE.value, None
+        s.add(CardOp(card_no=card_no, uid=card.uid, kind=OpKind.UNLOSS.value, state=DONE, amount_fen=0,
+                     detail="{}", note=reason.strip(), actor_id=actor.account_id, finished_at=utcnow()))  # fmt: skip
+        s.flush()
+        listed = card_blacklist.refresh(s, actor.login)
+        audit.append(s, actor, "card.loss_cancelled", "card", card.id, before={"state": "lost"},
+                     after={"state": "active", "reason": reason.strip(), "blacklist_version": listed.version})
     return blacklist(actor, db)
 
 
 def blacklist(actor: Actor, db: Db) -> list[int]:
     """Card numbers the piles must refuse: reported lost (and replaced ones, in case they turn up)."""
     with read_unit(db, actor, MANAGE) as s:
-        states = (CardStatus.LOST.value, CardStatus.REPLACED.value)
+        states = card_blacklist.BLACKLISTED
         return [int(n) for n in s.scalars(select(Card.card_no).where(Card.state.in_(states)).order_by(Card.card_no))]
 
 

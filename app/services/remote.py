@@ -20,6 +20,7 @@ from app.engine.commands import (
     ClearFault,
     CommandOutcome,
     PileCommand,
+    PushBlacklist,
     ReadConfig,
     RebootPile,
     StartPort,
@@ -41,10 +42,11 @@ from comm.pile.messages import PileConfig
 _PERMISSION: dict[type, Permission] = {
     StartPort: Permission.CONTROL_PORTS, StopPort: Permission.CONTROL_PORTS, ClearFault: Permission.CONTROL_PORTS,
     SyncClock: Permission.CONTROL_PORTS, ReadConfig: Permission.MONITOR, RebootPile: Permission.MANAGE_PILES,
-    WriteConfig: Permission.MANAGE_PILES,
+    WriteConfig: Permission.MANAGE_PILES, PushBlacklist: Permission.MANAGE_CARDS,
 }  # fmt: skip
 _ACTION = {StartPort: "pile.start_port", StopPort: "pile.stop_port", ClearFault: "pile.clear_fault",
-           SyncClock: "pile.sync_clock", RebootPile: "pile.reboot", WriteConfig: "pile.config_written"}
+           SyncClock: "pile.sync_clock", RebootPile: "pile.reboot", WriteConfig: "pile.config_written",
+           PushBlacklist: "pile.blacklist_pushed"}
 # Car piles (OCPP): reads are monitoring, starts/stops/unlocks are port control, the rest changes the charge point.
 _OCPP_READS = (GetConfiguration, GetLocalListVersion, GetCompositeSchedule)
 _OCPP_CONTROL = ("RemoteStart", "RemoteStop", "UnlockConnector")

@@ -1,0 +1,208 @@
+"""Card blacklist reconciliation (挂失 → every pile refuses the card): keep every pile on the desk's list.
+
+The desired list and its version live in the database (``card_blacklist``, changed by the card desk in the
+same transaction as the card states). Every poll reports the pile's own version (pile.blacklist_version);
+a pile whose version differs gets a ``PushBlacklist`` through its line poller (chunks, commit, read-back).
+A pile that was offline is pushed on its first poll after it returns; a failed push is retried with
+back-off, so a pile that cannot take the list never crowds its bus. The database is the only channel from
+the desks: it works the same when the engine runs headless on another machine.
+
+What each pile holds is recorded in ``pile_blacklist`` (version seen, entries confirmed, last error) for
+the desk's push status (app.services.card_blacklist.push_status).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.engine.commands import CommandOutcome, PileCommand, PushBlacklist
+from app.engine.events import PileEventLogged
+from app.engine.topology import LineSpec
+from comm.pile.blacklist import BlacklistCodec, push
+from comm.pile.device import PileDevice
+from comm.pile.register_map import MapError, load_map
+from db.engine import session_factory
+from db.models_cards import CardBlacklist, PileBlacklist
+
+if TYPE_CHECKING:
+    from app.engine.runtime import Engine
+
+log = logging.getLogger(__name__)
+ISSUER = "blacklist-sync"
+
+
+@dataclass(frozen=True)
+class BlacklistTuning:
+    check_s: float = 5.0  # the desired list (one row) is re-read this often
+    retry_s: float = 30.0  # first retry after a failed push; doubles up to retry_max_s
+    retry_max_s: float = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class Desired:
+    version: int  # 0: no card was ever blacklisted — the piles are left as they are
+    cards: tuple[int, ...]  # most recently blacklisted first
+
+
+def load_desired(s: Session) -> Desired:
+    row = s.get(CardBlacklist, 1)
+    if row is None:
+        return Desired(0, ())
+    return Desired(int(row.list_version), tuple(int(c) for c in json.loads(row.cards)))
+
+
+def capacity_of(model: str) -> int:
+    """Entries the model's blacklist table holds (0: the model has none, it is not pushed)."""
+    try:
+        rmap = load_map(model)
+    except MapError:
+        return 0
+    return rmap.blacklist_capacity if BlacklistCodec.supported(rmap) else 0
+
+
+def _ts(t: float) -> datetime:
+    return datetime.fromtimestamp(t, UTC)
+
+
+async def execute_push(request: Callable[[Awaitable[Any]], Awaitable[Any]], dev: PileDevice, cmd: PushBlacklist,
+                       wall: Callable[[], float]) -> CommandOutcome:
+    """The poller's part: chunks, commit, read-back (comm.pile.blacklist.push raises on anything else)."""
+    state = await push(dev, cmd.version, cmd.cards, request=request)
+    return CommandOutcome(True, f"blacklist {state.version} with {state.count} cards written and read back",
+                          _ts(wall()), extra={"version": state.version, "count": state.count})
+
+
+class BlacklistRuntime:
+    def __init__(self, engine: Engine, tuning: BlacklistTuning | None = None) -> None:
+        self.engine = engine
+        self.tuning = tuning or BlacklistTuning()
+        self.sessions = session_factory(engine.sql)
+        self.desired = Desired(0, ())
+        self.capacity: dict[uuid.UUID, int] = {}
+        self.reported: dict[uuid.UUID, int] = {}  # version in the pile's last status
+        self.recorded: dict[uuid.UUID, int] = {}  # version in pile_blacklist
+        self.inflight: set[uuid.UUID] = set()
+        self.retry_at: dict[uuid.UUID, float] = {}
+        self.backoff: dict[uuid.UUID, float] = {}
+        self._tasks: set[asyncio.Future[Any]] = set()
+
+    # -- set-up (caller's thread, before the loop) ------------------------------------------------
+    def load(self, s: Session, lines: list[LineSpec]) -> None:
+        self.capacity = {p.pile_id: capacity_of(p.model) for line in lines for p in line.piles}
+        self.desired = load_desired(s)
+        self.recorded = {pid: int(v) for pid, v in s.execute(select(PileBlacklist.pile_id,
+                                                                     PileBlacklist.list_version))}
+
+    def tasks(self) -> list[Awaitable[None]]:
+        return [self._run()]
+
+    # -- from the pollers (engine loop) ------------------------------------------------------------
+    def observe(self, pile_id: uuid.UUID, version: int) -> None:
+        """Every poll: the version the pile has in use."""
+        self.reported[pile_id] = version
+        if self.capacity.get(pile_id, 0) and self.recorded.get(pile_id) != version:
+            self.recorded[pile_id] = version
+            self._save(pile_id, list_version=version, seen_at=datetime.now(UTC))
+        self._consider(pile_id)
+
+    def offline(self, pile_id: uuid.UUID) -> None:
+        """Not polled until it answers again: its next status decides (nothing is sent to a silent pile)."""
+        self.reported.pop(pile_id, None)
+
+    def command_finished(self, pile_id: uuid.UUID, cmd: PileCommand, outcome: CommandOutcome) -> None:
+        """Any PushBlacklist (ours, or one a desk sent through app.services.remote) is recorded here."""
+        if not isinstance(cmd, PushBlacklist):
+            return
+        now = datetime.now(UTC)
+        if outcome.ok:
+            self.reported[pile_id] = self.recorded[pile_id] = cmd.version
+            self.backoff.pop(pile_id, None)
+            self.retry_at.pop(pile_id, None)
+            self._save(pile_id, list_version=cmd.version, entries=len(cmd.cards), seen_at=now, pushed_at=now,
+                       error=None, failed_at=None)
+            self.engine._publish([PileEventLogged(pile_id, "blacklist_pushed", "info", outcome.detail, now)])
+            return
+        wait = min(max(self.backoff.get(pile_id, 0.0) * 2, self.tuning.retry_s), self.tuning.retry_max_s)
+        self.backoff[pile_id] = wait
+        self.retry_at[pile_id] = time.monotonic() + wait
+        self._save(pile_id, error=outcome.detail[:1000], failed_at=now)
+        self.engine._publish([PileEventLogged(pile_id, "blacklist_push_failed", "warning",
+                                              f"blacklist {cmd.version} not taken: {outcome.detail}; "
+                                              f"retried in {wait:.0f} s", now)])
+
+    # -- the decision ------------------------------------------------------------------------------
+    def _consider(self, pile_id: uuid.UUID) -> None:
+        d, cap = self.desired, self.capacity.get(pile_id, 0)
+        if d.version == 0 or cap == 0 or pile_id in self.inflight:
+            return
+        if self.reported.get(pile_id, d.version) == d.version:  # unknown (not polled yet) or already there
+            return
+        if self.retry_at.get(pile_id, 0.0) > time.monotonic():
+            return
+        self.inflight.add(pile_id)
+        # A list longer than the table: the most recently blacklisted cards (the desk shows the rest).
+        cmd = PushBlacklist(pile_id, d.version, d.cards[:cap], issued_by=ISSUER)
+        self._spawn(self._push(cmd))
+
+    async def _push(self, cmd: PushBlacklist) -> None:
+        try:
+            await self.engine._submit(cmd)  # the outcome comes back through command_finished
+        finally:
+            self.inflight.discard(cmd.pile_id)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.tuning.check_s)
+            try:
+                desired = await loop.run_in_executor(self.engine._db_pool, self._read_desired)
+            except Exception as exc:  # the database is away for a moment: keep the list we have
+                log.warning("blacklist: cannot read the desired list: %s", exc)
+                continue
+            if desired != self.desired:
+                log.info("blacklist: version %d with %d cards", desired.version, len(desired.cards))
+                self.desired = desired
+                self.retry_at.clear()  # a new list: every pile gets it now, failed or not
+                self.backoff.clear()
+            for pile_id in list(self.reported):  # new lists and retries that fell due
+                self._consider(pile_id)
+
+    # -- database (the engine's single database thread) -------------------------------------------------
+    def _read_desired(self) -> Desired:
+        with self.sessions() as s:
+            return load_desired(s)
+
+    def _save(self, pile_id: uuid.UUID, **values: Any) -> None:
+        def write() -> None:
+            with self.sessions() as s, s.begin():
+                row = s.get(PileBlacklist, pile_id)
+                if row is None:
+                    row = PileBlacklist(pile_id=pile_id, list_version=0)
+                    s.add(row)
+                for k, v in values.items():
+                    setattr(row, k, v)
+
+        fut = asyncio.get_running_loop().run_in_executor(self.engine._db_pool, write)
+        fut.add_done_callback(_log_failure)
+        self._spawn(fut)
+
+    def _spawn(self, aw: Awaitable[Any]) -> None:
+        fut = asyncio.ensure_future(aw)
+        self._tasks.add(fut)
+        fut.add_done_callback(self._tasks.discard)
+
+
+def _log_failure(fut: asyncio.Future[Any]) -> None:
+    if not fut.cancelled() and fut.exception() is not None:
+        log.warning("blacklist: pile state not recorded: %s", fut.exception())
