@@ -37,6 +37,7 @@ from widgets.alarm_view import AlarmsView
 from widgets.bridge import EngineBridge
 from widgets.command_dialogs import ConfigDialog, StartPortDialog
 from widgets.monitor_view import MonitorView
+from widgets.ocpp_dialog import OcppDialog
 from widgets.ordered_view import OrderedView
 from widgets.settings_view import SettingsView
 from widgets.station_load_view import StationLoadView
@@ -190,10 +191,13 @@ class MainWindow(QMainWindow):
             self.tabs.insertTab(at, self.tariffs, self.tr("Tariffs"))
 
     def _maintenance_tabs(self) -> None:
-        """Work orders and remote O&M (widgets/maintenance.py), for the roles that may use them."""
+        """Work orders and remote O&M (widgets/maintenance.py), charge-point approval
+        (widgets/charge_points_view.py), for the roles that may use them."""
+        from widgets.charge_points_view import install_charge_points
         from widgets.maintenance import install_maintenance
 
         install_maintenance(self)
+        install_charge_points(self)
 
     def _account_menu(self) -> None:
         actor, db = self.backend.actor, self.backend.db
@@ -357,10 +361,9 @@ class MainWindow(QMainWindow):
     def _ocpp(self, pile_id: uuid.UUID) -> None:
         """The OCPP console of a car pile (commands and message log), once its identity is known."""
         from app.services import charge_points
-        from widgets.ocpp_dialog import OcppDialog
         from widgets.ops import run_background
 
-        _s, pile = self.piles[pile_id]
+        station, pile = self.piles[pile_id]
         actor, db = self.backend.actor, self.backend.db
         if actor is None or db is None:
             return
@@ -370,12 +373,24 @@ class MainWindow(QMainWindow):
                 QMessageBox.warning(self, self.tr("OCPP"), self.tr("%1 is not an OCPP charge point").replace(
                     "%1", pile.code))
                 return
-            dlg = OcppDialog(pile, identity, lambda cmd, then: self._command(cmd, then),  # type: ignore[arg-type]
-                             lambda ident, action: charge_points.message_log(actor, db, ident, action=action), self)
-            dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dlg.show()
+            self.open_ocpp(station, pile, identity)
 
         run_background(lambda: charge_points.identity_of(actor, db, pile_id), opened, parent=self)
+
+    def open_ocpp(self, station: StationInfo, pile: PileInfo, identity: str) -> OcppDialog | None:
+        """The OCPP console of a charge point (also one approved since the window opened)."""
+        from app.services import charge_points
+        from widgets.ocpp_dialog import OcppDialog
+
+        actor, db = self.backend.actor, self.backend.db
+        if actor is None or db is None:
+            return None
+        self.piles.setdefault(pile.pile_id, (station, pile))  # the commands look the pile up here
+        dlg = OcppDialog(pile, identity, lambda cmd, then: self._command(cmd, then),  # type: ignore[arg-type]
+                         lambda ident, action: charge_points.message_log(actor, db, ident, action=action), self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.show()
+        return dlg
 
     def _config(self, pile_id: uuid.UUID) -> None:
         _s, pile = self.piles[pile_id]

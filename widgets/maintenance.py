@@ -84,6 +84,7 @@ def _menu(w: MainWindow) -> None:
         menu = w.menuBar().addMenu(QCoreApplication.translate("MainWindow", "Maintenance"))
         for text, fn in actions:
             menu.addAction(text, fn)
+        w.maintenance_menu = menu  # type: ignore[attr-defined]  # widgets/charge_points_view.py adds to it
     from widgets.notify_views import InboxButton
 
     w.inbox = InboxButton(db, actor, w)  # type: ignore[attr-defined]
