@@ -14,7 +14,9 @@ from 6 to 32 A or nothing. Every session gets an urgency from its laxity — the
   2. slack      by effective laxity = laxity − priority bonus − waiting bonus − hysteresis for a port
                 that already runs. Waiting shrinks laxity (no starvation: a waiting vehicle ends up
                 in class 0); the hysteresis keeps a running port running rather than swapping it for
-                a waiting one that still has time.
+                a waiting one that still has time. A car keeps its share the same way (`car_hysteresis_s`
+                in proportion to the current it is allowed now): two cars do not swap their currents every
+                period as their laxities cross.
 
 A port that does not run yet starts only if the capacity forecast keeps room for its remaining run
 (admission), so ports are not started into an evening peak that would switch them off again; what
@@ -106,6 +108,8 @@ class ChargeRequest:
     waited_s: int = 0  # time spent queued by this controller
     running_s: int = 0  # how long it has been running without a break
     min_power_w: int = CAR_MIN_A * VOLTS  # car only
+    phases: int = 1  # car only: the current limit applies per phase
+    allowed_w: int | None = None  # car only: what its current limit lets it draw now (None: not known)
     override: Override = Override.NONE
 
 
@@ -115,6 +119,7 @@ class AllocationSettings:
     hysteresis_s: int = 7 * 24 * 3600  # a running port's head start in the slack order: never swapped for a
     # waiting vehicle that still has time (only one that must run now, or cannot finish, takes its place)
     priority_bonus_s: int = 3600  # per priority level
+    car_hysteresis_s: int = 3600  # a car allowed its full power is this far ahead of one allowed none
     aging: float = 0.5  # each second queued counts as this much less laxity
     fill_laxity_s: int = 4 * 3600  # fill the spare now with queued ports less patient than this
     overdue_grace_s: int = 1800  # an estimated departure that passed: assume it is this far away
@@ -185,9 +190,10 @@ def car_setpoint(want_w: int, head_w: int, req: ChargeRequest) -> tuple[int, int
     """(power counted, current limit in 0.1 A) for a car wanting `want_w` with `head_w` free; (0, 0) below 6 A.
 
     The limit is rounded up to what the car wants (a last sliver is not cut short) unless that would not
-    fit; a car never draws more than its own maximum, so a limit above it counts as its maximum.
+    fit; a car never draws more than its own maximum, so a limit above it counts as its maximum. The limit
+    is per phase: a three-phase car draws three times its power per ampere.
     """
-    step = VOLTS // 10  # W per 0.1 A
+    step = VOLTS * max(req.phases, 1) // 10  # W per 0.1 A
     desired = min(want_w, req.power_w)
     da = min(-(-desired // step), CAR_MAX_A * 10)
     power = min(da * step, req.power_w)
@@ -210,8 +216,10 @@ def _order(reqs: Sequence[ChargeRequest], ests: Sequence[Estimate], st: Allocati
         elif e.laxity_s < st.period_s:  # (an estimate is never written off: it may be wrong)
             k = (0, -r.priority, r.power_w, not r.running)
         else:
+            share = (st.car_hysteresis_s * min(r.allowed_w, r.power_w) // max(r.power_w, 1)
+                     if r.allowed_w and not r.kind.on_off else 0)
             eff = (e.laxity_s - r.priority * st.priority_bonus_s - int(st.aging * r.waited_s)
-                   - (st.hysteresis_s if r.running else 0))
+                   - (st.hysteresis_s if r.running else 0) - share)
             k = (2, eff)
         keyed.append(((*k, r.key), j))
     keyed.sort()

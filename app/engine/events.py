@@ -194,7 +194,8 @@ class ChargePointSeen:
 
 @dataclass(frozen=True, slots=True)
 class OrderedPort:
-    """One vehicle under ordered charging: `status` "charging" | "queued" | "held"; times in Unix seconds."""
+    """One vehicle under ordered charging; times in Unix seconds. `status`: an e-bike port "charging" | "queued" |
+    "held"; a car "charging" (as fast as it can) | "limited" (a lower current) | "paused" (0 A) | "held"."""
 
     pile_id: uuid.UUID
     port_id: uuid.UUID | None
@@ -205,6 +206,7 @@ class OrderedPort:
     expected_start: int | None  # None: not within the schedule ahead
     expected_done: int | None
     priority: int = 0
+    limit_a: float | None = None  # a car: the charging-profile limit in force (None: none sent, or an e-bike port)
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,8 +55,11 @@ def iso(t: datetime) -> str:
 def limit_profile(limit_a: float, *, purpose: str, profile_id: int = 1, stack_level: int = 0,
                   transaction_id: int | None = None, duration_s: int | None = None,
                   number_phases: int | None = None) -> ChargingProfile:
-    if not MIN_LIMIT_A <= limit_a <= MAX_LIMIT_A:
-        raise CommandRefused(f"charging limit {limit_a:g} A is outside {MIN_LIMIT_A:g}–{MAX_LIMIT_A:g} A")
+    # 0 A pauses the car within its transaction (the charge point offers nothing: SuspendedEVSE); between 0
+    # and 6 A an AC car cannot charge, so such a limit is a mistake and is not sent.
+    if limit_a != 0 and not MIN_LIMIT_A <= limit_a <= MAX_LIMIT_A:
+        raise CommandRefused(f"charging limit {limit_a:g} A is outside {MIN_LIMIT_A:g}–{MAX_LIMIT_A:g} A "
+                             "(or 0 A: pause)")
     kind = "Relative" if purpose == "TxProfile" or duration_s is None else "Absolute"
     return ChargingProfile(
         charging_profile_id=profile_id, stack_level=stack_level, charging_profile_purpose=purpose,  # type: ignore[arg-type]

@@ -109,7 +109,8 @@ class GetLocalListVersion:
 
 @dataclass(frozen=True, slots=True)
 class SetChargingProfile:
-    """A current limit (6–32 A on AC) for a connector (0 = the whole charge point, ChargePointMaxProfile)."""
+    """A current limit (6–32 A on AC, or 0 A: pause) for a connector (0 = the whole charge point,
+    ChargePointMaxProfile)."""
 
     pile_id: uuid.UUID
     limit_a: float

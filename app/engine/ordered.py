@@ -8,12 +8,16 @@ meter's StationLoad events; without a transformer meter, the configured househol
 - an e-bike port that must wait is stopped at the pile (REMOTE_STOP) and held in the console-side queue
   with the minutes its resident paid for and has not charged yet (`ordered_queue`, kept across restarts);
 - a queued port is started again (StartPort for exactly the owed minutes) when capacity frees;
-- car piles: the decisions (current limits in 0.1 A) go to `car_hook` — issue 9's SetChargingProfile;
-  their sessions come from `car_requests`. Until both are wired, cars are not controlled and whatever they
-  draw is taken off the spare capacity (as is any charging the controller does not control).
+- car piles (OCPP 1.6J) are controlled continuously (app.engine.ordered_cars): every car whose charge point
+  is connected and runs a transaction is a request (`car_requests`), and its decision becomes a TxProfile
+  of 6–32 A, or 0 A to pause it (`car_hook`), sent only when it changed by more than a small hysteresis;
+  when ordered charging is switched off the profiles are cleared. Charging the controller cannot steer (a
+  charge point that is offline, a pile it cannot reach) is taken off the spare capacity as foreign load.
 
-Every stop and start is logged as a pile event with its reason; each step publishes an OrderedStatus
-(capacity, every vehicle's status and expected finish, the schedule ahead) for the console.
+Every stop and start, a car's pause and resume, and every command that failed (tried again in the next
+step) is logged as a pile event with its reason; each step publishes an OrderedStatus (capacity, every
+vehicle's status — a car's as charging / limited / paused with its current limit — and expected finish,
+the schedule ahead) for the console.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ from app.engine.events import (
     SessionStarted,
     StationLoad,
 )
+from app.engine.ordered_cars import CarControl, car_status
 from app.engine.ordered_requests import build_requests, queued_entry
 from app.engine.ordered_store import PortKey, Queued, QueueStore, StationConfig, load_config
 from comm.pile.messages import PortState, StopReason
@@ -68,8 +73,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 ISSUER = "ordered-charging"
-CarHook = Callable[[uuid.UUID, list[tuple[ChargeRequest, Decision]]], Awaitable[None]]
+# (station, the cars' requests and decisions, spare capacity the allocation left unused) → all carried out?
+CarHook = Callable[[uuid.UUID, list[tuple[ChargeRequest, Decision]], int], Awaitable[bool]]
 CarSource = Callable[[uuid.UUID], list[ChargeRequest]]
+CarRelease = Callable[[uuid.UUID], Awaitable[bool]]  # ordered charging off: the cars' limits cleared?
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,8 @@ class OrderedTuning:
     unconfirmed_s: float = 30.0  # a stop without an answer whose port still runs after this long never arrived
     plan_steps: int = 24
     plan_step_s: int = 300
+    car_hysteresis_a: float = 1.0  # a car's limit is sent again only when it moves this much (or pauses)
+    car_settle_s: float = 30.0  # a car's draw is judged against its limit only this long after a change
     default_power_w: dict[Kind, int] = field(
         default_factory=lambda: {Kind.EBIKE: 300, Kind.TRIKE: 1000, Kind.CAR: 7000})
 
@@ -107,8 +116,10 @@ class OrderedRuntime:
         self.running_since: dict[PortKey, float] = {}
         self.readings: dict[uuid.UUID, deque[MeterReading]] = {}
         self.loads: dict[uuid.UUID, StationLoad] = {}
-        self.car_hook: CarHook | None = None
-        self.car_requests: CarSource | None = None
+        self.cars = CarControl(self, ISSUER)
+        self.car_hook: CarHook | None = self.cars.apply
+        self.car_requests: CarSource | None = self.cars.requests
+        self.car_release: CarRelease | None = self.cars.release
         self._pile_station: dict[uuid.UUID, uuid.UUID] = {}
         self._woken: set[uuid.UUID] = set()
         self._wake: asyncio.Event | None = None
@@ -239,8 +250,8 @@ class OrderedRuntime:
             cap = spare_capacity(list(self.readings.get(cfg.station_id, ())), int(now), cs)
         else:
             cap = estimated_capacity(cfg.household_w, cs)
-        # Charging the controller does not steer (car piles until issue 9 hooks them, piles it cannot reach)
-        # still draws from the same transformer.
+        # Charging the controller does not steer (a charge point offline, piles it cannot reach) still draws
+        # from the same transformer.
         load = self.loads.get(cfg.station_id)
         foreign = max((load.charging_w if load else 0) - controlled_w, 0)
         if foreign:
@@ -270,7 +281,7 @@ class OrderedRuntime:
                 actions.append(self._resume(cfg, keys[r.key], d))
         results = await asyncio.gather(*actions) if actions else []
         if cars and self.car_hook is not None:
-            await self.car_hook(cfg.station_id, cars)
+            results.append(await self.car_hook(cfg.station_id, cars, max(cap.spare_w - alloc.allocated_w, 0)))
         self._publish_status(cfg, reqs, keys, alloc.decisions, cap, now, settings)
         return measuring or not all(results)
 
@@ -339,10 +350,12 @@ class OrderedRuntime:
         return True
 
     async def _release(self, cfg: StationConfig) -> None:
-        """Ordered charging switched off: every held port gets its minutes now."""
+        """Ordered charging switched off: every held port gets its minutes now, every car its full current."""
         held = [k for k, q in self.queue.items() if q.station_id == cfg.station_id]
         for key in held:
             await self._resume(cfg, key, _release_decision())
+        if self.car_release is not None:
+            await self.car_release(cfg.station_id)
 
     # -- bookkeeping ---------------------------------------------------------------------------------
     def _drop_queued(self, key: PortKey, why: str) -> None:
@@ -371,9 +384,11 @@ class OrderedRuntime:
         for r, d in zip(reqs, decisions, strict=True):
             pile_id, number = keys.get(r.key, (uuid.UUID(int=0), 0))
             info = cfg.ports.get((pile_id, number))
-            ports.append(OrderedPort(pile_id, info.port_id if info else None, number, d.status.value,
-                                     d.reason.value, d.power_w, plan.start_s.get(r.key), plan.done_s.get(r.key),
-                                     r.priority))
+            car = r.kind is Kind.CAR
+            ports.append(OrderedPort(pile_id, info.port_id if info else None, number,
+                                     car_status(d, r) if car else d.status.value, d.reason.value, d.power_w,
+                                     plan.start_s.get(r.key), plan.done_s.get(r.key), r.priority,
+                                     self.cars.limit_of((pile_id, number)) if car else None))
         load = self.loads.get(cfg.station_id)
         self.engine.hub.publish([OrderedStatus(
             cfg.station_id, True, cap.source.value, cfg.limit_w, cap.other_load_w,

@@ -13,27 +13,28 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from app.domain.ordered_charging import ChargeRequest, Decision, Kind, Override
-from app.engine.ordered_store import PortKey, Queued, StationConfig
+from app.engine.ordered_store import PortKey, Queued, StationConfig, request_key
 from comm.pile.messages import PortLive, PortState
 
 if TYPE_CHECKING:
     from app.engine.ordered import OrderedRuntime
 
 
-def _key(key: PortKey) -> str:
-    return f"{key[0]}:{key[1]:03d}"
-
-
 def build_requests(rt: OrderedRuntime, cfg: StationConfig, now: float
                    ) -> tuple[list[ChargeRequest], dict[str, PortKey], int, bool]:
-    """(requests, request key → port, measured power of the running ports it controls, any port measuring)."""
+    """(requests, request key → port, measured power of the running ports it controls, any port measuring).
+
+    Cars come from `rt.car_requests` (connected charge points with a transaction): their power counts as
+    controlled, the rest of the car charging stays foreign load."""
     store = rt.engine.store
     reqs: list[ChargeRequest] = []
     keys: dict[str, PortKey] = {}
     controlled_w = 0
     measuring = False
+    cars: dict[str, PortKey] = {}
     for key, info in sorted(cfg.ports.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
         if info.kind is Kind.CAR:
+            cars[request_key(key)] = key
             continue
         try:
             live = store.port_live(*key)
@@ -53,15 +54,25 @@ def build_requests(rt: OrderedRuntime, cfg: StationConfig, now: float
             reqs.append(_running(rt, cfg, key, info.kind, live, default_w, bonus, override, now))
         elif q is not None:
             reqs.append(ChargeRequest(
-                key=_key(key), kind=info.kind, power_w=q.power_w or default_w,
+                key=request_key(key), kind=info.kind, power_w=q.power_w or default_w,
                 arrived_s=int(q.arrived_at.timestamp()), running=False, priority=q.priority + bonus,
                 delivered_wh=q.energy_wh, paid_min=q.paid_min or None, waited_s=int(now - q.queued_at.timestamp()),
                 override=override))
         else:
             continue
-        keys[_key(key)] = key
+        keys[request_key(key)] = key
     if rt.car_requests is not None:
-        reqs += rt.car_requests(cfg.station_id)
+        for r in rt.car_requests(cfg.station_id):
+            key = cars.get(r.key)
+            if key is None:
+                continue
+            reqs.append(r)
+            keys[r.key] = key
+            try:
+                live = store.port_live(*key)
+            except KeyError:
+                continue
+            controlled_w += live.power_w if live is not None and live.state.active else 0
     return reqs, keys, controlled_w, measuring
 
 
@@ -87,7 +98,7 @@ def _running(rt: OrderedRuntime, cfg: StationConfig, key: PortKey, kind: Kind, l
         power = live.power_w or default_w
         priority = int(payment in cfg.high_payments)
     since = rt.running_since.setdefault(key, now)
-    return ChargeRequest(key=_key(key), kind=kind, power_w=power, arrived_s=int(arrived), running=True,
+    return ChargeRequest(key=request_key(key), kind=kind, power_w=power, arrived_s=int(arrived), running=True,
                          priority=priority + bonus, delivered_wh=delivered, paid_min=paid or None,
                          running_s=int(now - since), override=override)
 

@@ -1,6 +1,7 @@
 """What the ordered-charging controller reads from and keeps in the database (on the engine's DB thread).
 
-`load_config` reads every station's settings, overrides, ports and whether it has a transformer meter;
+`load_config` reads every station's settings, overrides, ports (e-bike ports of the Modbus piles and the
+connectors of the OCPP car piles), the cards whose user group has priority, and whether it has a transformer meter;
 `QueueStore` writes the console-side queue of held e-bike ports (`ordered_queue`) so a restart of the
 console still owes every resident the minutes they paid for.
 """
@@ -8,7 +9,7 @@ console still owes every resident the minutes they paid for.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select
@@ -18,9 +19,18 @@ from app.domain.ordered_charging import Kind, Override
 from db.enums import Protocol, VehicleClass
 from db.models import Pile, Port, Station
 from db.models_meters import Meter
+from db.models_ocpp import ChargePoint
 from db.models_ordered import OrderedOverride, OrderedQueueRow, OrderedSetting
+from db.models_people import ChargingUser, UserGroup
 
 PortKey = tuple[uuid.UUID, int]  # (pile id, port number)
+
+
+def request_key(key: PortKey) -> str:
+    """The allocation's stable key of a port (its final tie-break)."""
+    return f"{key[0]}:{key[1]:03d}"
+
+
 _KIND: dict[str, Kind] = {VehicleClass.EBIKE: Kind.EBIKE, VehicleClass.TRIKE: Kind.TRIKE, VehicleClass.LSEV: Kind.TRIKE,
          VehicleClass.CAR: Kind.CAR}
 
@@ -32,6 +42,7 @@ class PortInfo:
     port_id: uuid.UUID
     kind: Kind
     max_power_w: int | None
+    max_current_a: int | None = None  # car piles: the charge point's configured maximum per phase
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +65,7 @@ class StationConfig:
     has_meter: bool
     ports: dict[PortKey, PortInfo] = field(default_factory=dict)
     overrides: dict[PortKey, OverrideInfo] = field(default_factory=dict)
+    priority_tags: frozenset[str] = frozenset()  # car id tags (cards) of users in a group with priority
 
 
 @dataclass
@@ -95,6 +107,24 @@ def load_config(session: Session, now: datetime) -> dict[uuid.UUID, StationConfi
         if station_id in out:
             kind = _KIND.get(vclass, Kind.EBIKE)  # StrEnum keys: a plain string finds them
             out[station_id].ports[(pile_id, number)] = PortInfo(pile_id, number, port_id, kind, max_w)
+    cars = session.execute(
+        select(Pile.id, Pile.station_id, Port.number, Port.id, Port.max_power_w, ChargePoint.max_current_a)
+        .join(Port, Port.pile_id == Pile.id).join(ChargePoint, ChargePoint.pile_id == Pile.id)
+        .where(Pile.enabled.is_(True), Pile.protocol == Protocol.OCPP16)
+    )
+    for pile_id, station_id, number, port_id, max_w, max_a in cars:
+        if station_id in out:
+            out[station_id].ports[(pile_id, number)] = PortInfo(pile_id, number, port_id, Kind.CAR, max_w, max_a)
+    # A user group whose code names a high-priority payment (monthly, free) gives its members' cards priority.
+    groups = {p.lower() for c in out.values() for p in c.high_payments}
+    if groups:
+        tags = session.execute(select(ChargingUser.card_no, UserGroup.code)
+                               .join(UserGroup, UserGroup.id == ChargingUser.group_id)
+                               .where(UserGroup.code.in_(groups), ChargingUser.card_no.is_not(None),
+                                      ChargingUser.active.is_(True))).all()
+        for sid, c in out.items():
+            wanted = {p.lower() for p in c.high_payments}
+            out[sid] = replace(c, priority_tags=frozenset(str(t) for t, g in tags if g in wanted))
     for o in session.scalars(select(OrderedOverride).where(OrderedOverride.cleared_at.is_(None))
                              .order_by(OrderedOverride.created_at)):
         if o.station_id in out and (o.until is None or o.until > now):
