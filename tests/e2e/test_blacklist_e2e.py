@@ -5,6 +5,7 @@ off again; a pile that refuses a push is retried until it takes it."""
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from dataclasses import replace
@@ -23,6 +24,7 @@ from comm.sim.runtime import SimClock, SimRuntime, SimThread
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade
 from db.models import Pile, PileCommand
+from db.models_audit import AuditRecord
 from tests.app.services.card_bench import CTX, CardDesk
 from tests.app.services.conftest import make_desk
 from tests.e2e.site import FAST, Site, ebike, wait_for
@@ -152,9 +154,16 @@ def test_a_pile_that_refuses_the_list_is_retried_until_it_takes_it(world: World)
     bad = next(p for p in st.piles if p.code == BUS[1])
     assert bad.version == 0 and bad.error is not None and "TOO_MANY" in bad.error
     assert version(site, BUS[0]) == 1 and swipe(site, BUS[1], 1, lost) is not SwipeResult.BLACKLISTED
-    site.on_sim(setattr, stubborn, "blacklist_capacity", 400)  # fixed: the next retry takes
-    wait_for(lambda: version(site, BUS[1]) == 1, timeout=15)
+    site.on_sim(setattr, stubborn, "blacklist_capacity", 400)  # fixed: the clerk does not wait for the retry
+    assert site.engine is not None
+    out = card_blacklist.push_now(desk.clerk, desk.desk.db, site.engine, site.pile_ids[BUS[1]]).result(15)
+    assert out.ok, out.detail
+    assert version(site, BUS[1]) == 1
     assert swipe(site, BUS[1], 1, lost) is SwipeResult.BLACKLISTED
     st = wait_for(lambda: (s := card_blacklist.push_status(desk.clerk, desk.desk.db)).count("current") == 3 and s)
     assert all(p.error is None for p in st.piles)
     wait_for(lambda: (log := pushes(site, BUS[1])) and log[0] == "failed" and log[-1] == "ok")
+    with session_factory(site.db)() as s:  # the desk's push is audited with who asked and what the pile confirmed
+        rec = s.scalars(select(AuditRecord).where(AuditRecord.action == "pile.blacklist_pushed")).one()
+        after = json.loads(rec.after_json or "{}")
+        assert rec.actor_login == desk.clerk.login and (after["outcome"], after["version"]) == ("ok", 1)
