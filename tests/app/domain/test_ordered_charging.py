@@ -220,3 +220,29 @@ def test_car_setpoint(want: int, head: int, max_w: int) -> None:
         assert power <= max(head, 0) and power <= max_w and power == min(da * 23, max_w)
     else:
         assert da == 0
+
+
+def test_a_three_phase_car_is_limited_per_phase() -> None:
+    r = ChargeRequest(key="c", kind=Kind.CAR, power_w=3 * 32 * 230, arrived_s=NOW, phases=3,
+                      min_power_w=3 * CAR_MIN_A * 230)
+    power, da = car_setpoint(100_000, 11_000, r)
+    assert power == da * 69 <= 11_000 and da == 11_000 // 69  # 15.9 A on each of three phases
+    assert car_setpoint(100_000, 3 * 6 * 230 - 1, r) == (0, 0)  # below 6 A per phase: nothing
+
+
+def test_two_cars_keep_their_shares_as_their_laxities_cross() -> None:
+    """Filling the capacity car by car, the full car's laxity grows and the limited one's shrinks: without the
+    car hysteresis they swapped currents every period (a charging profile to each car every minute)."""
+    spare = Capacity.flat(12_000)
+    a = ChargeRequest(key="a", kind=Kind.CAR, power_w=7360, arrived_s=NOW, running=True, delivered_wh=5_000)
+    b = ChargeRequest(key="b", kind=Kind.CAR, power_w=7360, arrived_s=NOW, running=True, delivered_wh=4_000)
+    first = allocate([a, b], spare, NOW, ST).by_key()
+    part = first["a"].power_w
+    assert first["b"].power_w == 7360 and 12_000 - 7360 - 23 < part <= 12_000 - 7360  # b needs more: it goes first
+    for period in range(1, 30):  # a falls behind minute by minute; the shares stay
+        a = replace(a, delivered_wh=a.delivered_wh + part * PERIOD // 3600, allowed_w=part)
+        b = replace(b, delivered_wh=b.delivered_wh + 7360 * PERIOD // 3600, allowed_w=7360)
+        d = allocate([a, b], spare, NOW + period * PERIOD, ST).by_key()
+        assert d["b"].power_w == 7360, period
+    no_hysteresis = replace(ST, car_hysteresis_s=0)
+    assert allocate([a, b], spare, NOW + 30 * PERIOD, no_hysteresis).by_key()["a"].power_w == 7360  # swapped
