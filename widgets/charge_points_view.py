@@ -160,8 +160,18 @@ class _PileForm(FormDialog):
         self.connectors.setRange(1, 4)
         self.connectors.setValue(max(1, min(4, connectors)))
         self.form.addRow(self.tr("Connectors"), self.connectors)
+        self.setMinimumWidth(480)
+        self.stations, self._last = stations, identity.strip()
+        self._follow(identity)
+        self.identity.textEdited.connect(self._follow)
+
+    def _follow(self, identity: str) -> None:
+        """The community an identity like "XC01-C03" names, and the same pile code (until it is typed over)."""
+        if self.code.text().strip() in ("", self._last):
+            self.code.setText(identity.strip())
+        self._last = identity.strip()
         prefix = identity.split("-", 1)[0]
-        for i, st in enumerate(stations):  # the community an identity like "XC01-C03" names
+        for i, st in enumerate(self.stations):
             if st.code == prefix:
                 self.station.setCurrentIndex(i)
 

@@ -419,6 +419,29 @@
     </message>
 </context>
 <context>
+    <name>ApproveDialog</name>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="183"/>
+        <source>(no BootNotification yet)</source>
+        <translation>（尚未发送 BootNotification）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="184"/>
+        <source>%1 asks to connect: %2, firmware %3. Approving makes it a car pile of the community below and gives it a key.</source>
+        <translation>%1 请求接入：%2，固件 %3。批准后它将成为下面所选小区的汽车充电桩，并生成接入密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="187"/>
+        <source>Approve charge point</source>
+        <translation>批准充电桩接入</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="196"/>
+        <source>Approving …</source>
+        <translation>正在批准…</translation>
+    </message>
+</context>
+<context>
     <name>AssignDialog</name>
     <message>
         <location filename="../../widgets/wo_dialogs.py" line="100"/>
@@ -1019,6 +1042,213 @@
         <location filename="../../widgets/login_dialog.py" line="79"/>
         <source>Checking…</source>
         <translation>正在验证…</translation>
+    </message>
+</context>
+<context>
+    <name>ChargePointsView</name>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="256"/>
+        <source>Only waiting for approval</source>
+        <translation>只看待审批</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="258"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="265"/>
+        <source>Approve…</source>
+        <translation>批准接入…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="266"/>
+        <source>Reject…</source>
+        <translation>拒绝…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="267"/>
+        <source>Register…</source>
+        <translation>登记新桩…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="268"/>
+        <source>New key…</source>
+        <translation>更换密钥…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="269"/>
+        <source>OCPP console…</source>
+        <translation>OCPP 控制台…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="275"/>
+        <source>Identity</source>
+        <translation>桩标识</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="275"/>
+        <source>Registration</source>
+        <translation>接入状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="275"/>
+        <source>Community</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="276"/>
+        <source>Pile</source>
+        <translation>桩编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="276"/>
+        <source>Security</source>
+        <translation>安全等级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="276"/>
+        <source>Vendor</source>
+        <translation>厂商</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="276"/>
+        <source>Model</source>
+        <translation>型号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="277"/>
+        <source>Firmware</source>
+        <translation>固件</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="277"/>
+        <source>Last boot</source>
+        <translation>最近启动</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="277"/>
+        <source>Last seen</source>
+        <translation>最近通信</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="278"/>
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/charge_points_view.py" line="320"/>
+        <source>⚠ %n charge point(s) waiting for approval — click to list them</source>
+        <translation>
+            <numerusform>⚠ 有 %n 台充电桩等待接入审批 — 点击查看</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../widgets/charge_points_view.py" line="322"/>
+        <source>⚠ %n charge point(s) waiting for approval by a facility administrator</source>
+        <translation>
+            <numerusform>⚠ 有 %n 台充电桩等待设施管理员审批接入</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="358"/>
+        <source>waiting for approval</source>
+        <translation>待审批</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="358"/>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="359"/>
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="360"/>
+        <source>0 · no password</source>
+        <translation>0 · 无密码</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="360"/>
+        <source>1 · password</source>
+        <translation>1 · 密码认证</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="360"/>
+        <source>2 · password + TLS</source>
+        <translation>2 · 密码 + TLS</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="361"/>
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="361"/>
+        <source>connected, accepted</source>
+        <translation>已连接，已接受</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="362"/>
+        <source>connected, held for approval</source>
+        <translation>已连接，等待审批</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="362"/>
+        <source>refused</source>
+        <translation>已拒绝连接</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="363"/>
+        <source>wrong key</source>
+        <translation>密钥错误</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="363"/>
+        <source>disconnected</source>
+        <translation>已断开</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="389"/>
+        <source>%1 charge points, %2 waiting for approval.</source>
+        <translation>共 %1 台充电桩，%2 台待审批。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="430"/>
+        <source>%1 approved: it is accepted when it connects with its new key.</source>
+        <translation>已批准 %1：它用新密钥重新连接后即被接受。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="439"/>
+        <source>%1 registered.</source>
+        <translation>已登记 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="448"/>
+        <source>Reject %1? It is refused whenever it connects, until it is approved again.</source>
+        <translation>拒绝 %1？此后它每次连接都会被拒绝，直到再次批准。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="450"/>
+        <source>Reject charge point</source>
+        <translation>拒绝充电桩接入</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="458"/>
+        <source>%1 rejected.</source>
+        <translation>已拒绝 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="467"/>
+        <source>Give %1 a new key? Its old key stops working at once: the charge point is refused until the new key is configured on it.</source>
+        <translation>为 %1 更换密钥？旧密钥立即失效：在桩上配置新密钥之前，它的连接都会被拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="469"/>
+        <source>New key</source>
+        <translation>更换密钥</translation>
     </message>
 </context>
 <context>
@@ -1794,6 +2024,39 @@
     </message>
 </context>
 <context>
+    <name>KeyOnceDialog</name>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="100"/>
+        <source>New key of %1</source>
+        <translation>%1 的新密钥</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="101"/>
+        <source>Configure this key on the charge point now (its Basic-auth password / AuthorizationKey). It will NOT be shown again: ChargeDesk keeps only a hash of it. Until the charge point uses it, it is refused.</source>
+        <translation>请立即把此密钥配置到充电桩上（Basic 认证密码 / AuthorizationKey）。密钥不会再次显示：ChargeDesk 只保存它的哈希值。充电桩使用新密钥之前，其连接会被拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="114"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="119"/>
+        <source>A copy is kept in this computer&apos;s keyring.</source>
+        <translation>本机系统密钥环中保存了一份副本。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="120"/>
+        <source>This computer has no keyring: the key is not kept anywhere but on the charge point.</source>
+        <translation>本机没有系统密钥环：除充电桩本身外，密钥不保存在任何地方。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="135"/>
+        <source>Copied to the clipboard.</source>
+        <translation>已复制到剪贴板。</translation>
+    </message>
+</context>
+<context>
     <name>Language</name>
     <message>
         <location filename="../../widgets/messages.py" line="12"/>
@@ -1842,276 +2105,297 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="73"/>
+        <location filename="../../widgets/main_window.py" line="74"/>
         <source>ChargeDesk — community charging console</source>
         <translation>ChargeDesk 小区充电运营台</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="81"/>
+        <location filename="../../widgets/main_window.py" line="82"/>
         <source>Communities</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="97"/>
+        <location filename="../../widgets/main_window.py" line="98"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="98"/>
+        <location filename="../../widgets/main_window.py" line="99"/>
         <source>Monitor</source>
         <translation>监控</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="99"/>
+        <location filename="../../widgets/main_window.py" line="100"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="102"/>
+        <location filename="../../widgets/main_window.py" line="103"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="150"/>
+        <location filename="../../widgets/main_window.py" line="151"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="154"/>
+        <location filename="../../widgets/main_window.py" line="155"/>
         <source>Accounts</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="158"/>
+        <location filename="../../widgets/main_window.py" line="159"/>
         <source>Audit</source>
         <translation>审计</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="205"/>
+        <location filename="../../widgets/main_window.py" line="209"/>
         <source>Account: %1</source>
         <translation>账号：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="206"/>
+        <location filename="../../widgets/main_window.py" line="210"/>
         <source>Change password…</source>
         <translation>修改密码…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="208"/>
+        <location filename="../../widgets/main_window.py" line="212"/>
         <source>Lock now</source>
         <translation>立即锁定</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="211"/>
+        <location filename="../../widgets/main_window.py" line="215"/>
         <source>demo (simulated community)</source>
         <translation>演示（模拟小区）</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="222"/>
+        <location filename="../../widgets/main_window.py" line="226"/>
         <source>The map is not available: %1</source>
         <translation>地图不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="229"/>
+        <location filename="../../widgets/main_window.py" line="233"/>
         <source>Cloud: not connected</source>
         <translation>云平台：未连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="240"/>
+        <location filename="../../widgets/main_window.py" line="244"/>
         <source>Engine: running</source>
         <translation>引擎：运行中</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="240"/>
+        <location filename="../../widgets/main_window.py" line="244"/>
         <source>Engine: no lines</source>
         <translation>引擎：无通信线路</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="241"/>
+        <location filename="../../widgets/main_window.py" line="245"/>
         <source>RS-485 %1/%2 up · TCP %3 · %4 polls/s · worst error rate %5</source>
         <translation>RS-485 %1/%2 正常 · TCP %3 · %4 次轮询/秒 · 最高误码率 %5</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="245"/>
+        <location filename="../../widgets/main_window.py" line="249"/>
         <source>Piles online %1 / %2</source>
         <translation>在线桩 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="249"/>
+        <location filename="../../widgets/main_window.py" line="253"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="252"/>
+        <location filename="../../widgets/main_window.py" line="256"/>
         <source>Database: ERROR %1 (%2 rows waiting)</source>
         <translation>数据库错误：%1（%2 条待写入）</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="300"/>
+        <location filename="../../widgets/main_window.py" line="304"/>
         <source>%1: sending %2 …</source>
         <translation>%1：正在发送“%2”…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="304"/>
+        <location filename="../../widgets/main_window.py" line="308"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="304"/>
+        <location filename="../../widgets/main_window.py" line="308"/>
         <source>FAILED</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="322"/>
+        <location filename="../../widgets/main_window.py" line="326"/>
         <source>start port</source>
         <translation>启动端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="322"/>
+        <location filename="../../widgets/main_window.py" line="326"/>
         <source>stop port</source>
         <translation>停止端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="323"/>
+        <location filename="../../widgets/main_window.py" line="327"/>
         <source>sync clock</source>
         <translation>校时</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="323"/>
+        <location filename="../../widgets/main_window.py" line="327"/>
         <source>reboot</source>
         <translation>重启</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="324"/>
+        <location filename="../../widgets/main_window.py" line="328"/>
         <source>clear fault</source>
         <translation>清除故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="324"/>
+        <location filename="../../widgets/main_window.py" line="328"/>
         <source>read configuration</source>
         <translation>读取参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="325"/>
+        <location filename="../../widgets/main_window.py" line="329"/>
         <source>write configuration</source>
         <translation>写入参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="325"/>
+        <location filename="../../widgets/main_window.py" line="329"/>
         <source>remote start</source>
         <translation>远程启动</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="326"/>
+        <location filename="../../widgets/main_window.py" line="330"/>
         <source>remote stop</source>
         <translation>远程停止</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="326"/>
+        <location filename="../../widgets/main_window.py" line="330"/>
         <source>charging limit</source>
         <translation>充电限流</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="327"/>
+        <location filename="../../widgets/main_window.py" line="331"/>
         <source>clear charging limits</source>
         <translation>清除限流</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="328"/>
+        <location filename="../../widgets/main_window.py" line="332"/>
         <source>composite schedule</source>
         <translation>合成功率计划</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="329"/>
+        <location filename="../../widgets/main_window.py" line="333"/>
         <source>change setting</source>
         <translation>修改参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="330"/>
+        <location filename="../../widgets/main_window.py" line="334"/>
         <source>read settings</source>
         <translation>读取参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="330"/>
+        <location filename="../../widgets/main_window.py" line="334"/>
         <source>reset</source>
         <translation>重启</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="331"/>
+        <location filename="../../widgets/main_window.py" line="335"/>
         <source>unlock connector</source>
         <translation>解锁充电枪</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="331"/>
+        <location filename="../../widgets/main_window.py" line="335"/>
         <source>availability</source>
         <translation>可用状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="332"/>
+        <location filename="../../widgets/main_window.py" line="336"/>
         <source>update firmware</source>
         <translation>固件升级</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="332"/>
+        <location filename="../../widgets/main_window.py" line="336"/>
         <source>get diagnostics</source>
         <translation>获取诊断日志</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="333"/>
+        <location filename="../../widgets/main_window.py" line="337"/>
         <source>reserve</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="333"/>
+        <location filename="../../widgets/main_window.py" line="337"/>
         <source>cancel reservation</source>
         <translation>取消预约</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="334"/>
+        <location filename="../../widgets/main_window.py" line="338"/>
         <source>send local list</source>
         <translation>下发本地白名单</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="334"/>
+        <location filename="../../widgets/main_window.py" line="338"/>
         <source>local list version</source>
         <translation>本地白名单版本</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="335"/>
+        <location filename="../../widgets/main_window.py" line="339"/>
         <source>trigger message</source>
         <translation>触发上报</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="351"/>
+        <location filename="../../widgets/main_window.py" line="355"/>
         <source>Reboot pile</source>
         <translation>重启充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="352"/>
+        <location filename="../../widgets/main_window.py" line="356"/>
         <source>Reboot %1? Charging sessions resume after the restart if the pile has power-failure memory on.</source>
         <translation>确定重启 %1？若开启断电记忆，重启后充电将继续。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="370"/>
+        <location filename="../../widgets/main_window.py" line="373"/>
         <source>OCPP</source>
         <translation>OCPP</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="370"/>
+        <location filename="../../widgets/main_window.py" line="373"/>
         <source>%1 is not an OCPP charge point</source>
         <translation>%1 不是 OCPP 充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="385"/>
+        <location filename="../../widgets/main_window.py" line="400"/>
         <source>Configuration</source>
         <translation>参数配置</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="137"/>
+        <location filename="../../widgets/main_window.py" line="138"/>
         <source>Card desk</source>
         <translation>发卡台</translation>
     </message>
     <message>
+        <location filename="../../widgets/charge_points_view.py" line="496"/>
+        <source>Charge points (%1 waiting for approval)…</source>
+        <translation>车桩接入（%1 台待审批）…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="498"/>
+        <source>Charge points…</source>
+        <translation>车桩接入…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="502"/>
+        <source>⚑ %1 charge point(s) waiting for approval</source>
+        <translation>⚑ %1 台车桩待接入审批</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="514"/>
+        <source>Charge points</source>
+        <translation>车桩接入</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="523"/>
         <location filename="../../widgets/maintenance.py" line="84"/>
         <source>Maintenance</source>
         <translation>运维</translation>
@@ -2137,37 +2421,37 @@
         <translation>通知发件箱…</translation>
     </message>
     <message>
-        <location filename="../../widgets/maintenance.py" line="101"/>
+        <location filename="../../widgets/maintenance.py" line="102"/>
         <source>Work orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/maintenance.py" line="151"/>
+        <location filename="../../widgets/maintenance.py" line="152"/>
         <source>Diagnosing %1 …</source>
         <translation>正在诊断 %1…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="181"/>
+        <location filename="../../widgets/main_window.py" line="182"/>
         <source>Transactions</source>
         <translation>交易明细</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="181"/>
+        <location filename="../../widgets/main_window.py" line="182"/>
         <source>Statistics</source>
         <translation>统计分析</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="186"/>
+        <location filename="../../widgets/main_window.py" line="187"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="190"/>
+        <location filename="../../widgets/main_window.py" line="191"/>
         <source>Tariffs</source>
         <translation>资费管理</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="101"/>
+        <location filename="../../widgets/main_window.py" line="102"/>
         <source>Ordered charging</source>
         <translation>有序充电</translation>
     </message>
@@ -3895,6 +4179,54 @@
         <location filename="../../widgets/card_dialogs.py" line="323"/>
         <source>Save receipt</source>
         <translation>保存收据</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterDialog</name>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="202"/>
+        <source>Register charge point</source>
+        <translation>登记充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="203"/>
+        <source>A charge point that is accepted at once (known before it connects).</source>
+        <translation>登记后立即接受的充电桩（在它连接之前就已知）。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="206"/>
+        <source>0 · no password (trusted network only)</source>
+        <translation>0 · 无密码（仅限可信网络）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="207"/>
+        <source>1 · password (Basic auth)</source>
+        <translation>1 · 密码（Basic 认证）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="208"/>
+        <source>2 · password over TLS (wss://)</source>
+        <translation>2 · 密码 + TLS 加密（wss://）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="211"/>
+        <source>Security profile</source>
+        <translation>安全等级</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="216"/>
+        <source>Maximum current</source>
+        <translation>最大电流</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="220"/>
+        <source>Give the charge point&apos;s identity.</source>
+        <translation>请填写充电桩标识。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="228"/>
+        <source>Registering …</source>
+        <translation>正在登记…</translation>
     </message>
 </context>
 <context>
@@ -5920,6 +6252,49 @@
         <location filename="../../widgets/work_orders_view.py" line="241"/>
         <source>Work order</source>
         <translation>工单</translation>
+    </message>
+</context>
+<context>
+    <name>_PileForm</name>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="149"/>
+        <source>Identity (ws://…/ocpp/&lt;identity&gt;)</source>
+        <translation>桩标识（ws://…/ocpp/&lt;标识&gt;）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="154"/>
+        <source>Community</source>
+        <translation>小区</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="155"/>
+        <source>Pile code</source>
+        <translation>桩编号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="156"/>
+        <source>e.g. XC01-C03</source>
+        <translation>例如 XC01-C03</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="157"/>
+        <source>Pile name</source>
+        <translation>桩名称</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="158"/>
+        <source>(the pile code)</source>
+        <translation>（默认同桩编号）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="162"/>
+        <source>Connectors</source>
+        <translation>枪数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="175"/>
+        <source>Choose the community and give the pile a code.</source>
+        <translation>请选择小区并填写桩编号。</translation>
     </message>
 </context>
 </TS>
