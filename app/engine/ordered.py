@@ -92,6 +92,7 @@ class OrderedTuning:
     plan_step_s: int = 300
     car_hysteresis_a: float = 1.0  # a car's limit is sent again only when it moves this much (or pauses)
     car_settle_s: float = 30.0  # a car's draw is judged against its limit only this long after a change
+    car_answer_s: float = 5.0  # a charge point's answer to a new limit is awaited this long in a step
     default_power_w: dict[Kind, int] = field(
         default_factory=lambda: {Kind.EBIKE: 300, Kind.TRIKE: 1000, Kind.CAR: 7000})
 

@@ -25,7 +25,7 @@ import math
 import time
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.domain.ordered_charging import (
     CAR_MAX_A,
@@ -109,6 +109,7 @@ class CarControl:
         self.rt = rt
         self.issuer = issuer
         self.tracks: dict[PortKey, CarTrack] = {}
+        self.inflight: dict[PortKey, asyncio.Future[Any]] = {}  # a limit sent, its answer not in yet
 
     # -- requests ----------------------------------------------------------------------------------
     def _cp(self, pile_id: uuid.UUID) -> CentralCP | None:
@@ -207,13 +208,37 @@ class CarControl:
         return ok
 
     async def _send(self, key: PortKey, track: CarTrack, limit_a: float, d: Decision) -> bool:
+        """Send one limit; wait for the answer at most `car_answer_s`, so that a charge point slow to answer (its
+        timeout is 30 s) does not hold up the control of everything else — its answer still counts when it comes."""
+        busy = self.inflight.get(key)
+        if busy is not None and not busy.done():
+            return False  # the last one is still unanswered: decided again in the next step
         cmd = SetChargingProfile(key[0], limit_a, connector=key[1], purpose="TxProfile", profile_id=PROFILE_ID + key[1],
                                  stack_level=STACK_LEVEL, issued_by=self.issuer)
-        outcome = await self.rt.engine._submit(cmd)
-        if not outcome.ok:  # the limit in force stays as it was: the next step sends it again
+        task = asyncio.ensure_future(self.rt.engine._submit(cmd))
+        self.inflight[key] = task
+        task.add_done_callback(lambda t: self._answered(key, track, limit_a, d, t))  # runs before the wait returns
+        done, _ = await asyncio.wait({task}, timeout=self.rt.tuning.car_answer_s)
+        if not done:
             self.rt._log(key, "ordered_limit_failed", "warning",
-                         f"car charging limit {limit_a:g} A not set: {outcome.detail}")
+                         f"car charging limit {limit_a:g} A: no answer within {self.rt.tuning.car_answer_s:g} s yet")
             return False
+        return not task.cancelled() and task.exception() is None and task.result().ok
+
+    def _answered(self, key: PortKey, track: CarTrack, limit_a: float, d: Decision, task: asyncio.Future[Any]
+                  ) -> None:
+        if self.inflight.get(key) is task:
+            del self.inflight[key]
+        if task.cancelled():
+            return
+        exc = task.exception()
+        outcome = task.result() if exc is None else None
+        if outcome is None or not outcome.ok:  # the limit in force stays as it was: the next step sends it again
+            why = outcome.detail if outcome is not None else f"{type(exc).__name__}: {exc}"
+            self.rt._log(key, "ordered_limit_failed", "warning", f"car charging limit {limit_a:g} A not set: {why}")
+            return
+        if self.tracks.get(key) is not track:
+            return  # the transaction ended meanwhile: its TxProfile went with it
         was_paused = track.sent_a == 0
         track.sent_a, track.changed_at = limit_a, time.time()
         if limit_a == 0 and not was_paused:
@@ -224,7 +249,6 @@ class CarControl:
             self.rt._log(key, "ordered_resumed", "info", f"car resumed at {limit_a:g} A ({d.reason.value})")
         else:
             log.debug("car %s limited to %g A (%s)", key, limit_a, d.reason.value)
-        return True
 
     def limit_of(self, key: PortKey) -> float | None:
         track = self.tracks.get(key)
@@ -232,27 +256,33 @@ class CarControl:
 
     async def release(self, station_id: uuid.UUID) -> bool:
         """Ordered charging switched off: clear our profiles, the cars charge as their charge points allow."""
-        ok = True
-        for key, track in list(self.tracks.items()):
-            if track.station_id != station_id:
-                continue
-            if track.sent_a is None:
-                del self.tracks[key]
-                continue
-            if not self._online(key[0]):
-                ok = False  # cleared when it is back (a charge point keeps its profiles while offline)
-                continue
-            outcome = await self.rt.engine._submit(ClearChargingProfile(key[0], profile_id=PROFILE_ID + key[1],
-                                                                        issued_by=self.issuer))
-            # "Unknown": nothing of ours is installed any more (the transaction ended and took its TxProfile along).
-            if outcome.ok or outcome.data.get("status") == "Unknown":
-                del self.tracks[key]
-                self.rt._log(key, "ordered_released", "info", "ordered charging off: car charging limit cleared")
-            else:
-                ok = False
-                self.rt._log(key, "ordered_release_failed", "warning",
-                             f"car charging limit not cleared: {outcome.detail}")
-        return ok
+        mine = [(k, t) for k, t in self.tracks.items() if t.station_id == station_id]
+        results = await asyncio.gather(*(self._clear(k, t) for k, t in mine))
+        return all(results)
+
+    async def _clear(self, key: PortKey, track: CarTrack) -> bool:
+        if track.sent_a is None:
+            del self.tracks[key]
+            return True
+        busy = self.inflight.get(key)
+        if not self._online(key[0]) or (busy is not None and not busy.done()):
+            return False  # cleared when it is back / has answered (a charge point keeps its profiles while offline)
+        task = asyncio.ensure_future(self.rt.engine._submit(
+            ClearChargingProfile(key[0], profile_id=PROFILE_ID + key[1], issued_by=self.issuer)))
+        self.inflight[key] = task
+        done, _ = await asyncio.wait({task}, timeout=self.rt.tuning.car_answer_s)
+        if self.inflight.get(key) is task and task.done():
+            del self.inflight[key]
+        if not done or task.cancelled() or task.exception() is not None:
+            return False  # asked again in the next step
+        outcome = task.result()
+        # "Unknown": nothing of ours is installed any more (the transaction ended and took its TxProfile along).
+        if outcome.ok or outcome.data.get("status") == "Unknown":
+            self.tracks.pop(key, None)
+            self.rt._log(key, "ordered_released", "info", "ordered charging off: car charging limit cleared")
+            return True
+        self.rt._log(key, "ordered_release_failed", "warning", f"car charging limit not cleared: {outcome.detail}")
+        return False
 
 
 def car_status(d: Decision, r: ChargeRequest) -> str:
