@@ -63,6 +63,7 @@ class CarTrack:
     changed_at: float = 0.0  # when the limit in force last changed (when the controller first saw it, at first)
     paused_at: float | None = None  # paused by the controller since
     running_since: float = 0.0  # charging without a pause of ours since
+    cap_w: int | None = None  # what the car itself draws at most, plus headroom (None: as much as it is given)
     soc0: tuple[int, int] | None = None  # (first SoC seen, energy then): the battery size from what it took since
 
 
@@ -151,12 +152,14 @@ class CarControl:
             volts = VOLTS * track.phases
             max_w = min(info.max_power_w or int(max_a * volts), int(max_a * volts))
             min_w = CAR_MIN_A * volts
-            power_w = max_w
             limit = max_a if track.sent_a is None else track.sent_a
             settled = now - track.changed_at >= self.rt.tuning.car_settle_s
-            if (settled and limit >= CAR_MIN_A and c.status == "Charging"
-                    and c.power_w < CAR_LIMITED * limit * volts):
-                power_w = min(max(c.power_w + CAR_HEADROOM_A * volts, min_w), max_w)
+            if settled and limit >= CAR_MIN_A and c.status == "Charging":
+                if c.power_w < CAR_LIMITED * limit * volts:  # it takes clearly less than it may
+                    track.cap_w = min(track.cap_w or max_w, c.power_w + CAR_HEADROOM_A * volts)
+                elif track.cap_w is not None and c.power_w >= track.cap_w - volts:  # it pushes at its cap: lift it
+                    track.cap_w = None
+            power_w = min(max(track.cap_w or max_w, min_w), max_w)
             capacity = None
             if c.soc is not None:
                 if track.soc0 is None:

@@ -43,7 +43,7 @@ MARGIN_W = 700
 EBIKES = 4  # 300 W each, on the first TCP pile
 
 
-def settings(tmp: Path) -> EngineSettings:
+def settings(tmp: Path, *, car_settle_s: float = 30.0) -> EngineSettings:
     ocpp = OcppSettings(host="127.0.0.1", port=0, heartbeat_s=2, pending_retry_s=1, response_timeout_s=5,
                         file_dir=str(tmp / "files"), status_every_s=0.2)
     return EngineSettings(
@@ -51,7 +51,7 @@ def settings(tmp: Path) -> EngineSettings:
         devices=DeviceSettings(meters=MeterTuning(transformer_interval_s=0.2, pile_interval_s=5.0, retry_s=1.0,
                                                   backoff_max_s=2.0), load_interval_s=0.2, ocpp=ocpp),
         ordered=OrderedTuning(period_s=1.0, reload_s=0.5, retry_s=0.3, plan_steps=4, settle_s=1,
-                              quiet_after_switch_s=1.0),
+                              quiet_after_switch_s=1.0, car_settle_s=car_settle_s),
     )
 
 
@@ -83,7 +83,7 @@ class Community:
 
 
 @pytest.fixture
-def community(site: Site, tmp_path: Path) -> Iterator[Community]:
+def community(site: Site, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Community]:
     feeder = Feeder()
     piles = list(site.runtime.piles.values())
 
@@ -109,7 +109,7 @@ def community(site: Site, tmp_path: Path) -> Iterator[Community]:
         s.execute(update(Station).values(charging_limit_w=LIMIT_W))
         s.add(OrderedSetting(station_id=station_id, enabled=True, margin_w=MARGIN_W, fallback_w=1_000, period_s=60))
     site.clock.set_speed(10.0)  # an e-bike pile measures a new load for 5 s: half a second here
-    engine = site.start_engine(settings(tmp_path))
+    engine = site.start_engine(settings(tmp_path, **getattr(request, "param", {})))
     wait_for(lambda: engine.devices.ocpp is not None and engine.devices.ocpp.port)
     cars = CarSite(site, engine)
     assert station_id is not None
@@ -201,3 +201,28 @@ def test_cars_are_limited_by_charging_profiles_and_cut_first_when_the_household_
     assert all(not any(k[1] == PROFILE_ID + 1 for k in cp.profiles.installed) for cp in cps.values())
     with Session(site.db) as s:
         wait_for(lambda: s.scalars(select(PileEvent).where(PileEvent.kind == "ordered_released")).first(), timeout=5)
+
+
+@pytest.mark.parametrize("community", [{"car_settle_s": 1.0}], indirect=True)
+def test_a_car_that_takes_less_than_its_limit_leaves_the_rest_to_the_other(community: Community) -> None:
+    """A car with a 16 A on-board charger on a 32 A charge point: once its draw has settled well below its limit,
+    it is offered what it draws plus a little, and the other car gets the capacity it cannot use."""
+    c = community
+    site, engine, feeder = c.site, c.engine, c.feeder
+    wait_for(lambda: (st := engine.snapshot().ordered.get(c.station_id)) and st.source == "meter", timeout=15)
+    cps = {ident: c.cars.add_cp(ident) for ident in ("T01-C01", "T01-C02")}
+    feeder.cps[:] = cps.values()
+    for (ident, cp), onboard in zip(cps.items(), (16.0, 32.0), strict=True):
+        wait_for(lambda cp=cp: cp.registration == "Accepted" and cp.connected, timeout=15)
+        site.on_sim(cp.plug, 1, car(soc=0.3, onboard_a=onboard))
+        assert site.on_sim(cp.start_transaction, 1, CARD)
+        wait_for(lambda i=ident: (p := c.status(i)) and p.limit_a is not None, timeout=15)
+
+    # Room for the cars: 20 kW − 0.7 kW − 6 kW = 13.3 kW; 16 A + 32 A = 11 kW fits once the small one holds no more.
+    small, big = cps["T01-C01"], cps["T01-C02"]
+    wait_for(lambda: (p := c.status("T01-C01")) and p.limit_a is not None and 16 <= p.limit_a <= 19
+             and (q := c.status("T01-C02")) and q.limit_a == 32, timeout=20)
+    wait_for(lambda: amps(big) == 32.0 and amps(small) == 16.0, timeout=10)
+    feeder.peak_w, feeder.track = 0.0, True
+    time.sleep(2)
+    assert 0 < feeder.peak_w <= LIMIT_W, feeder.peak_w
