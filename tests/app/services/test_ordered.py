@@ -8,14 +8,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.domain.charge_point_auth import hash_key
 from app.domain.errors import PermissionDenied, ValidationError
-from app.domain.ordered_charging import Override
+from app.domain.ordered_charging import Kind, Override
 from app.domain.permissions import Role
 from app.engine.ordered_store import load_config
 from app.services import ordered
+from app.services.ledger_setup import seed_default_groups
+from app.services.provision_devices import CarPilePlan
 from app.services.provisioning import PilePlan, StationPlan, provision
 from db.models import Pile, Station
 from db.models_audit import AuditRecord
+from db.models_people import ChargingUser, UserGroup
 from tests.app.services.conftest import Desk
 
 
@@ -74,3 +78,24 @@ def test_overrides_by_monitoring_admin_recorded_and_replaced(desk: Desk) -> None
                                                .order_by(AuditRecord.seq))]
     assert actions == ["ordered.override"] * 3 + ["ordered.override_cleared"]
     assert ordered.queue(monitor, desk.db, station_id) == []
+
+
+def test_the_engine_reads_car_piles_and_the_cards_with_priority(desk: Desk) -> None:
+    plan = StationPlan(code="S1", name="莲城花园", charging_limit_w=50_000, car_piles=(
+        CarPilePlan("S1-C01", "1号车桩", "S1-C01", hash_key("k" * 20), max_current_a=16),))
+    with desk.db() as s, s.begin():
+        provision(s, operator_code="OP", operator_name="运营商", stations=[plan])
+        seed_default_groups(s)
+        groups = {g.code: g.id for g in s.scalars(select(UserGroup))}
+        s.add_all([ChargingUser(name="包月", card_no="90000001", group_id=groups["monthly"]),
+                   ChargingUser(name="住户", card_no="90000002", group_id=groups["resident"])])
+    with desk.db() as s:
+        station_id = s.scalar(select(Station.id))
+    assert station_id is not None
+    facility = desk.by_role[Role.FACILITY_ADMIN]
+    ordered.update_settings(facility, desk.db, station_id, enabled=True, high_payments=("MONTHLY",))
+    with desk.db() as s:
+        cfg = load_config(s, datetime.now(UTC))[station_id]
+    (info,) = cfg.ports.values()
+    assert info.kind is Kind.CAR and info.max_current_a == 16
+    assert cfg.priority_tags == {"90000001"}
