@@ -28,6 +28,7 @@ from app.services.history_seed import seed_demo_history
 from app.services.om_workers import MaintenanceWorkers, start_workers
 from app.services.settlement_worker import SettlementWorker
 from app.services.stations import list_stations
+from app.services.unit import Db
 from app.sim_cli import provision_site
 from app.summary import render_summary
 from comm.sim.config import load_config
@@ -88,6 +89,7 @@ def start_demo(*, config: str | None = None, speed: float | None = None, db_url:
         engine.start()
         actor = seed_demo(session_factory(engine.sql), demo_residents(site))
         seed_demo_orders(engine, actor)
+        enable_demo_ordered(session_factory(engine.sql), actor)
         seed_demo_history(session_factory(engine.sql))  # a month of sessions for statistics and reports
         worker = SettlementWorker(session_factory(engine.sql)).attach(engine).start()
         om = start_workers(engine)
@@ -107,6 +109,24 @@ def seed_demo_orders(engine: Engine, actor: Actor) -> None:
     with db() as s:
         stations = list_stations(s)
     seed_work_orders(db, actor, stations, DEMO_PASSWORD)
+
+
+def enable_demo_ordered(db: Db, actor: Actor) -> None:
+    """Ordered charging on in every community of a new demo database (a kept one keeps its operator's choice):
+    the evening peak of the simulated households meets the charging, and the Ordered charging tab has work."""
+    from app.services import ordered
+
+    with db() as s:
+        stations = list_stations(s)
+    for st in stations:
+        now = ordered.get_settings(actor, db, st.station_id)
+        if now.enabled or now.margin_w or now.fallback_w:
+            continue  # configured before: not ours to change
+        limit = now.limit_w or 0
+        if limit <= 0:
+            continue  # no transformer limit entered: nothing to keep within
+        ordered.update_settings(actor, db, st.station_id, enabled=True, margin_w=max(limit // 25, 500),
+                                fallback_w=limit // 2, period_s=60, high_payments=("MONTHLY",))
 
 
 DEMO_CAR_PILES = 12  # two OCPP car piles per community

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +33,10 @@ def test_demo_once_prints_a_live_summary_of_the_whole_community(tmp_path: Path) 
     assert "84/84" in out.stdout, out.stdout
     total = re.search(r"^total\s+84/84\s+(\d+)", out.stdout, re.M)
     assert total and int(total.group(1)) > 50, out.stdout  # ~35 % of 720 ports start mid-session
-    assert (tmp_path / "data" / "ChargeDesk" / "demo.db").exists()
+    demo_db = tmp_path / "data" / "ChargeDesk" / "demo.db"
+    assert demo_db.exists()
+    with sqlite3.connect(demo_db) as con:  # ordered charging is on in every community of a new demo
+        assert con.execute("SELECT count(*) FROM ordered_setting WHERE enabled").fetchone() == (6,)
 
 
 def test_sim_provision_ctl_and_headless_engine(tmp_path: Path) -> None:

@@ -116,12 +116,15 @@ def test_evening_peak_stays_within_the_limit_and_queued_ports_start_as_capacity_
         states = _port_states(site)
         st = engine.snapshot().ordered[station_id]
         charging = {(code_of[p.pile_id], p.number) for p in st.ports if p.status == "charging"}
+        waiting = {(code_of[p.pile_id], p.number) for p in st.ports if p.status == "queued"}
         with Session(site.db) as s:
-            queued = len(s.scalars(select(OrderedQueueRow)).all())
+            stored = {(code_of[r.pile_id], r.port_number) for r in s.scalars(select(OrderedQueueRow))}
         active = {k for k, v in states.items() if v.active}
-        ok = (active == charging and len(active) + queued == len(ports) and PortState.STARTING not in states.values()
+        # the controller's view, the piles and the stored queue agree (no hold still on its way)
+        ok = (active == charging and stored == waiting and len(active) + len(stored) == len(ports)
+              and PortState.STARTING not in states.values()
               and st.spare_w >= spare - 300 and st.allocated_w + 300 > st.spare_w)
-        return (len(active), queued) if ok else None
+        return (len(active), len(stored)) if ok else None
 
     running, queued = wait_for(settled, timeout=20)
     drawn = sum(site.pile(c).port(n).power_w for c, n in ports)
@@ -159,7 +162,13 @@ def test_evening_peak_stays_within_the_limit_and_queued_ports_start_as_capacity_
     feeder.household_w = 9_700.0
     wait_for(lambda: sum(1 for s in _port_states(site).values() if s.active) == 0, timeout=10)
     with Session(site.db) as s:
-        wait_for(lambda: len(s.scalars(select(OrderedQueueRow)).all()) == len(held), timeout=5)
+        try:
+            wait_for(lambda: len(s.scalars(select(OrderedQueueRow)).all()) == len(held), timeout=15)
+        except AssertionError:
+            evs = s.scalars(select(PileEvent).where(PileEvent.kind.like("ordered%")).order_by(PileEvent.ts)).all()
+            raise AssertionError([(code_of[e.pile_id], e.port_number, e.kind, e.detail) for e in evs][-40:],
+                                 [(code_of[r.pile_id], r.port_number) for r in s.scalars(select(OrderedQueueRow))],
+                                 held) from None
 
 
 def test_a_hold_whose_answer_is_lost_still_keeps_what_the_resident_paid(peak: tuple[Site, Feeder]) -> None:
