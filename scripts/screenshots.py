@@ -40,6 +40,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="chargedesk-shots-"))
     app = make_app()
     run = start_demo(db_url=f"sqlite:///{tmp / 'shots.db'}")
+    wallbox = None
     try:
         settle_pending(session_factory(run.engine.sql))  # the demo's month of history, before Transactions is shot
         pump(app, 4)
@@ -47,6 +48,7 @@ def main() -> int:
         code = "XC01-P03"
         pile = community.pile(code)
         run.sim.call(pile.inject_short, 9, run.site.clock.now())  # an alarm to show
+        wallbox = unknown_wallbox(run)  # a charge point waiting for approval, for the Charge points tab
         for lang in ("zh_CN", "en"):
             i18n.install(app, lang)
             settings = QSettings(str(tmp / f"ui-{lang}.ini"), QSettings.Format.IniFormat)
@@ -67,7 +69,8 @@ def main() -> int:
                 names = {id(getattr(w, a, None)): a for a in ("map", "monitor", "alarms", "users", "accounts", "audit",
                                                                      "work_orders", "card_desk")}
                 names |= {id(getattr(w, a, None)): a for a in ("transactions", "statistics", "reports", "tariffs")}
-                names |= {id(getattr(w, "ordered_view", None)): "ordered_view"}
+                names |= {id(getattr(w, "ordered_view", None)): "ordered_view",
+                          id(getattr(w, "charge_points", None)): "charge_points"}
                 name = names.get(id(w.tabs.widget(i)), "settings")
                 if name == "transactions":
                     w.transactions.table.selectRow(0)
@@ -83,6 +86,10 @@ def main() -> int:
                     w.work_orders.tabs.setCurrentIndex(1)
                     pump(app, 2)
                     name = "work_orders_summary"
+                if name == "charge_points":
+                    pump(app, 2)
+                    w.charge_points.select(wallbox.identity)
+                    pump(app, 1)
                 if name == "users":
                     w.users.table.selectRow(3)
                     pump(app, 2)
@@ -91,8 +98,21 @@ def main() -> int:
             w.close()
             bridge.close()
     finally:
+        if wallbox is not None:
+            run.sim.run(wallbox.stop())
         run.stop()
     return 0
+
+
+def unknown_wallbox(run):  # type: ignore[no-untyped-def]
+    """A wallbox the console does not know yet: it connects to the demo's central system and is held."""
+    from comm.sim.charge_point import SimChargePoint
+
+    ocpp = run.engine.devices.ocpp
+    cp = SimChargePoint("XC01-C09", f"ws://127.0.0.1:{ocpp.port}/ocpp/XC01-C09", vendor="Wallbox",
+                        model="Pulsar Plus 7.4", firmware="5.17.0", reconnect_s=2.0)
+    run.sim.run(cp.start())
+    return cp
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -286,6 +287,9 @@ class ChargePointsView(QWidget):
                                    self.tr("Pile"), self.tr("Security"), self.tr("Vendor"), self.tr("Model"),
                                    self.tr("Firmware"), self.tr("Last boot"), self.tr("Last seen"),
                                    self.tr("Connection")])
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(self.COLUMNS - 1, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._enable)
         self.table.cellDoubleClicked.connect(lambda _r, _c: self._double())
         self.status = QLabel("", self)
@@ -392,7 +396,6 @@ class ChargePointsView(QWidget):
                 self.table.setItem(i, j, item)
             if keep is not None and c.identity == keep.identity:
                 select = i
-        self.table.resizeColumnsToContents()
         if select >= 0:
             self.table.selectRow(select)
         total, waiting = len(self.snapshot.points), len(self.pending())
