@@ -2,7 +2,9 @@
 
 The .ts sources live in resources/i18n/ (updated with `python -m widgets.i18n update`, which runs
 pyside6-lupdate over widgets/), and `python -m widgets.i18n release` compiles them. The UI follows
-the system locale unless Settings chose a language.
+the system locale unless Settings chose a language. Qt's own words (the OK / Cancel / Close of dialog button
+boxes, QMessageBox's standard buttons, the file dialog) come from Qt's catalogue ``qtbase_<language>.qm``,
+loaded from Qt's translations folder (PySide6 wheels ship it in PySide6/Qt/translations) when it is there.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from widgets.look import RESOURCES
 
@@ -27,8 +29,14 @@ def chosen_language(settings: QSettings) -> str:
     return "zh_CN" if QLocale.system().language() == QLocale.Language.Chinese else "en"
 
 
+def qt_catalogue(language: str) -> Path:
+    """Qt's own catalogue for `language` (it may be missing: e.g. a Qt built without translations)."""
+    return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) / f"qtbase_{language}.qm"
+
+
 def install(app: QCoreApplication, language: str) -> bool:
-    """Install the translator for `language` (English needs none). True when a catalogue loaded."""
+    """Install the translators for `language` (English needs none): ours, and Qt's own for its standard
+    buttons and dialogs when Qt has one (skipped silently otherwise). True when our catalogue loaded."""
     for t in _installed:
         app.removeTranslator(t)
     _installed.clear()
@@ -37,7 +45,11 @@ def install(app: QCoreApplication, language: str) -> bool:
     translator = QTranslator(app)
     if not translator.load(str(I18N / f"chargedesk_{language}.qm")):
         return False
-    app.installTranslator(translator)
+    qt = QTranslator(app)
+    if qt.load(str(qt_catalogue(language))):
+        app.installTranslator(qt)
+        _installed.append(qt)
+    app.installTranslator(translator)  # installed last, so asked first: our words win over Qt's
     _installed.append(translator)
     return True
 

@@ -8,6 +8,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QCoreApplication, QTranslator
 
 from widgets.i18n import I18N
@@ -59,3 +60,25 @@ def test_the_catalogue_loads_and_translates(qapp) -> None:  # type: ignore[no-un
         assert QCoreApplication.translate("ConfigDialog", "Coin value (yuan)") == "每枚投币金额（元）"
     finally:
         QCoreApplication.removeTranslator(t)
+
+
+def test_qt_own_buttons_are_chinese_in_zh_cn(qapp) -> None:  # type: ignore[no-untyped-def]
+    """OK / Cancel of a QDialogButtonBox (and QMessageBox, QFileDialog) come from Qt's qtbase catalogue."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from widgets import i18n
+
+    qm = i18n.qt_catalogue("zh_CN")
+    if not qm.is_file():
+        pytest.skip(f"this Qt ships no {qm.name} in {qm.parent}: its standard buttons stay English")
+    assert i18n.install(qapp, "zh_CN")
+    try:
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok, cancel = (box.button(b).text().replace("&", "") for b in (QDialogButtonBox.StandardButton.Ok,
+                                                                      QDialogButtonBox.StandardButton.Cancel))
+        assert (ok, cancel) == ("确定", "取消")
+        assert QCoreApplication.translate("MainWindow", "Alarms") == "告警"  # ours still there, and first
+    finally:
+        i18n.install(qapp, "en")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+    assert box.button(QDialogButtonBox.StandardButton.Ok).text().replace("&", "") == "OK"
