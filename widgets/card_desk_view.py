@@ -3,17 +3,22 @@ with F-keys for every operation; every amount confirmed; receipts printed or rep
 user's records below (money in and out, operations, charging records — M4.4).
 
 The reader lives on its own thread (widgets.card_reader_worker): every card operation is a job there, so
-the window never waits on the serial port; database-only work (loss report, history, search) goes through
-widgets.ops.run_background.
+the window never waits on the serial port; database-only work (loss report and undoing it, history, search,
+the blacklist's push state) goes through widgets.ops.run_background.
+
+A loss report (挂失) or undoing it (解挂) gives the piles' card blacklist a new version, which the engine pushes
+to every pile; the line under the buttons says how far that got, and "Blacklist on the piles…" shows it pile by
+pile, with "Push now" for a pile that failed or is waiting.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -30,14 +35,24 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_money
-from app.domain.permissions import Actor
-from app.services import card_queries, cards
+from app.domain.permissions import Actor, Permission, allows
+from app.services import card_blacklist, card_queries, cards
+from app.services.card_blacklist import BlacklistPushStatus
 from app.services.card_keys import CardContext
 from app.services.card_queries import CardHistory
 from app.services.cards import CardResult, CardView
+from app.services.remote import CommandEngine
 from app.services.unit import Db
 from comm.pn532.device import PN532
-from widgets.card_dialogs import AmountDialog, IssueDialog, ReceiptDialog, UngreyDialog, confirm
+from widgets.card_dialogs import (
+    AmountDialog,
+    BlacklistPushDialog,
+    IssueDialog,
+    ReceiptDialog,
+    UngreyDialog,
+    confirm,
+    push_line,
+)
 from widgets.card_reader_worker import ReaderWorker
 from widgets.look import local
 from widgets.messages import chinese_ui
@@ -47,7 +62,8 @@ METHOD_NAMES = {"cash": ("现金", "cash"), "wechat": ("微信", "WeChat"), "ali
                 "bank": ("银行", "bank")}  # fmt: skip
 STATE_NAMES = {"done": ("完成", "done"), "rolled_back": ("已撤销", "rolled back"), "pending": ("未完成", "pending")}
 KEYS = {"read": "F1", "issue": "F2", "topup": "F3", "monthly": "F4", "ungrey": "F5", "return": "F6", "loss": "F7",
-        "replace": "F8", "reprint": "F9"}  # fmt: skip
+        "unloss": "Shift+F7", "replace": "F8", "reprint": "F9"}  # fmt: skip  # 解挂 undoes F7, so Shift+F7
+PUSH_FOLLOW_S, PUSH_FOLLOW_MAX = 3.0, 20  # while piles are being pushed: look again every 3 s, at most 20 times
 
 
 def say(exc: object) -> str:
@@ -60,9 +76,9 @@ def say(exc: object) -> str:
 
 class CardDeskView(QWidget):
     def __init__(self, db: Db, actor: Actor, ctx: CardContext | None, worker: ReaderWorker,
-                 parent: QWidget | None = None) -> None:  # fmt: skip
+                 parent: QWidget | None = None, *, engine: CommandEngine | None = None) -> None:  # fmt: skip
         super().__init__(parent)
-        self.db, self.actor, self.ctx, self.worker = db, actor, ctx, worker
+        self.db, self.actor, self.ctx, self.worker, self.engine = db, actor, ctx, worker, engine
         self.view: CardView | None = None
         self.last: CardResult | None = None
         self.busy = False
@@ -92,7 +108,8 @@ class CardDeskView(QWidget):
         # the buttons
         names = {"read": self.tr("Read card"), "issue": self.tr("Issue"), "topup": self.tr("Top up"),
                  "monthly": self.tr("Monthly"), "ungrey": self.tr("Un-grey"), "return": self.tr("Return card"),
-                 "loss": self.tr("Report loss"), "replace": self.tr("Replace"), "reprint": self.tr("Receipt")}
+                 "loss": self.tr("Report loss"), "unloss": self.tr("Undo loss report"), "replace": self.tr("Replace"),
+                 "reprint": self.tr("Receipt")}  # fmt: skip
         self.buttons: dict[str, QPushButton] = {}
         grid = QGridLayout()
         for i, (key, name) in enumerate(names.items()):
@@ -106,6 +123,23 @@ class CardDeskView(QWidget):
         middle = QHBoxLayout()
         middle.addLayout(card_box, 3)
         middle.addLayout(grid, 4)
+        # the blacklist on the piles (card clerks only; the service checks again)
+        self.blacklist_line = QLabel("", self)
+        self.blacklist_line.setWordWrap(True)
+        self.blacklist_line.setStyleSheet("font-size: 12pt;")
+        self.blacklist_button = QPushButton(self.tr("Blacklist on the piles…"), self)
+        self.blacklist_button.clicked.connect(self.open_blacklist)
+        bl_row = QHBoxLayout()
+        bl_row.addWidget(self.blacklist_line, 1)
+        bl_row.addWidget(self.blacklist_button)
+        self.may_blacklist = allows(actor, Permission.MANAGE_CARDS)
+        self.blacklist_line.setVisible(self.may_blacklist)
+        self.blacklist_button.setVisible(self.may_blacklist)
+        self.push_status: BlacklistPushStatus | None = None
+        self._push_follow = 0
+        self._push_timer = QTimer(self)
+        self._push_timer.setSingleShot(True)
+        self._push_timer.timeout.connect(self.refresh_blacklist)
         # the records
         self.tabs = QTabWidget(self)
         self.ops = self._table([self.tr("Time"), self.tr("Card"), self.tr("Operation"), self.tr("Amount"),
@@ -123,6 +157,7 @@ class CardDeskView(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addLayout(middle, 3)
+        lay.addLayout(bl_row)
         lay.addWidget(self.totals)
         lay.addWidget(self.tabs, 2)
         self.search.returnPressed.connect(self._on_search)
@@ -131,6 +166,8 @@ class CardDeskView(QWidget):
         worker.cardRemoved.connect(self._on_removed)
         worker.readerStatus.connect(self._on_reader)
         self._selected_card: int | None = None
+        self._selected_state: str | None = None
+        self._history: dict[str, Any] = {}
         self._refresh_buttons()
         self.make_key = QPushButton(self.tr("Create the card master key (first desk)"), self)
         self.import_key = QPushButton(self.tr("Import the master key from another desk…"), self)
@@ -185,6 +222,8 @@ class CardDeskView(QWidget):
         super().showEvent(event)
         if not self.worker.started:
             self.worker.start()
+        if self.push_status is None:
+            self.refresh_blacklist()
 
     def shutdown(self) -> None:
         if self.worker.started:
@@ -207,6 +246,7 @@ class CardDeskView(QWidget):
         enable = {"read": ok, "issue": ok and blank, "topup": ok and active and v.kind == "stored",  # type: ignore[union-attr]
                   "monthly": ok and active and v.kind == "monthly", "ungrey": ok and active and v.lock is not None,  # type: ignore[union-attr]
                   "return": ok and active, "loss": not self.busy and self._card_for_loss() is not None,
+                  "unloss": not self.busy and self._card_for_unloss() is not None,
                   "replace": ok and blank, "reprint": self.last is not None}  # fmt: skip
         for key, b in self.buttons.items():
             b.setEnabled(bool(enable[key]))
@@ -214,7 +254,22 @@ class CardDeskView(QWidget):
     def _card_for_loss(self) -> int | None:
         if self.view is not None and self.view.state == "active":
             return self.view.card_no
-        return self._selected_card
+        return self._selected_card if self._selected_state in (None, "active") else None
+
+    def _card_for_unloss(self) -> int | None:
+        """A card reported lost and not replaced: the one on the reader, else the one picked in the search."""
+        if self.view is not None and self.view.state == "lost":
+            return self.view.card_no
+        return self._selected_card if self._selected_state == "lost" else None
+
+    def _kind_name(self, kind: str) -> str:
+        return {"stored": self.tr("Stored value"), "monthly": self.tr("Monthly"), "free": self.tr("Free"),
+                "staff": self.tr("Staff")}.get(kind, kind)  # fmt: skip
+
+    def _state_name(self, state: str) -> str:
+        return {"active": self.tr("Active"), "lost": self.tr("Reported lost — refuse"),
+                "returned": self.tr("Returned"), "replaced": self.tr("Replaced — refuse"),
+                "unregistered": self.tr("Not in this database")}.get(state, state)  # fmt: skip
 
     def show_card(self, v: CardView) -> None:
         self.view = v
@@ -228,13 +283,8 @@ class CardDeskView(QWidget):
             self.balance.setText(format_money(v.balance_fen))
             who = f"{v.holder}  {v.address}  {v.phone}".strip()
             self.holder.setText(who or self.tr("(not registered here)"))
-            kinds = {"stored": self.tr("Stored value"), "monthly": self.tr("Monthly"), "free": self.tr("Free"),
-                     "staff": self.tr("Staff")}  # fmt: skip
-            states = {"active": self.tr("Active"), "lost": self.tr("Reported lost — refuse"),
-                      "returned": self.tr("Returned"), "replaced": self.tr("Replaced — refuse"),
-                      "unregistered": self.tr("Not in this database")}  # fmt: skip
             labels = (self.tr("Type"), self.tr("State"), self.tr("Deposit"), self.tr("Monthly until"))
-            parts = [f"{labels[0]}: {kinds.get(v.kind, v.kind)}", f"{labels[1]}: {states.get(v.state, v.state)}",
+            parts = [f"{labels[0]}: {self._kind_name(v.kind)}", f"{labels[1]}: {self._state_name(v.state)}",
                      f"{labels[2]}: {format_money(v.deposit_fen)}"]  # fmt: skip
             if v.monthly_until:
                 parts.append(f"{labels[3]}: {local(v.monthly_until, '%Y-%m-%d %H:%M')}")
@@ -377,10 +427,85 @@ class CardDeskView(QWidget):
         reason, ok = QInputDialog.getText(self, self.tr("Report loss"), self.tr("Card %1 is lost. Reason / note:")
                                           .replace("%1", str(no)))  # fmt: skip
         if ok and confirm(self, self.tr("Blacklist card %1 now?").replace("%1", str(no))):
-            run_background(lambda: cards.report_loss(self.actor, self.db, card_no=no, reason=reason),
-                           lambda bl: self.message.setText(self.tr("Card %1 blacklisted (%2 cards on the blacklist)")
-                                                           .replace("%1", str(no)).replace("%2", str(len(bl)))),
+            def done(bl: list[int]) -> None:
+                self._card_state(no, "lost")
+                self.message.setText(self.tr("Card %1 blacklisted (%2 cards on the blacklist)")
+                                     .replace("%1", str(no)).replace("%2", str(len(bl))))  # fmt: skip
+                self.refresh_blacklist(follow=True)
+
+            run_background(lambda: cards.report_loss(self.actor, self.db, card_no=no, reason=reason), done,
                            self._failed, parent=self)  # fmt: skip
+
+    def _on_unloss(self) -> None:
+        """解挂: a card reported lost turned up before it was replaced; it works again and leaves the blacklist."""
+        no = self._card_for_unloss()
+        if no is None:
+            return
+        reason, ok = QInputDialog.getText(self, self.tr("Undo loss report"),
+                                          self.tr("Card %1 was found. Reason (required):").replace("%1", str(no)))
+        if not ok:
+            return
+        reason = reason.strip()
+        if not reason:
+            self.message.setStyleSheet("font-size: 12pt; color: #b3261e;")
+            self.message.setText(self.tr("Undoing a loss report needs a reason."))
+            return
+        if not confirm(self, self.tr("Undo the loss report of card %1 (reason: %2)? The card works again and comes "
+                                     "off the piles' blacklist.").replace("%1", str(no)).replace("%2", reason)):
+            return
+
+        def done(bl: list[int]) -> None:
+            self._card_state(no, "active")
+            self.message.setStyleSheet("font-size: 12pt; color: #0d47a1;")
+            self.message.setText(self.tr("Loss report of card %1 undone: the card works again (%2 cards left on the "
+                                         "blacklist).").replace("%1", str(no)).replace("%2", str(len(bl))))
+            self.refresh_blacklist(follow=True)
+
+        run_background(lambda: cards.cancel_loss(self.actor, self.db, card_no=no, reason=reason), done,
+                       self._failed, parent=self)  # fmt: skip
+
+    def _card_state(self, card_no: int, state: str) -> None:
+        """A loss report or its undoing went through: the card on screen, the search row and the records follow."""
+        if self._selected_card == card_no:
+            self._selected_state = state
+            for i in range(self.found.rowCount()):
+                item = self.found.item(i, 0)
+                if item is not None and item.data(Qt.ItemDataRole.UserRole)[0] == card_no:
+                    item.setData(Qt.ItemDataRole.UserRole + 1, state)
+                    self.found.item(i, 3).setText(self._state_name(state))
+        if self.view is not None and self.view.card_no == card_no:
+            self.show_card(replace(self.view, state=state))  # reloads the card's records
+        elif self._history:
+            self._load_history(**self._history)
+        self._refresh_buttons()
+
+    # -- the blacklist on the piles ----------------------------------------------------------------------
+    def refresh_blacklist(self, *, follow: bool = False) -> None:
+        """Ask where the blacklist stands on the piles; `follow`: a new version was just made, so look again
+        every few seconds while piles are still being pushed."""
+        if not self.may_blacklist:
+            return
+        if follow:
+            self._push_follow = PUSH_FOLLOW_MAX
+        run_background(lambda: card_blacklist.push_status(self.actor, self.db), self.show_push_status,
+                       lambda exc: self.blacklist_line.setText(say(exc)), parent=self)  # fmt: skip
+
+    def show_push_status(self, st: BlacklistPushStatus) -> None:
+        self.push_status = st
+        text, colour = push_line(st)
+        self.blacklist_line.setText(text)
+        self.blacklist_line.setStyleSheet(f"font-size: 12pt; color: {colour};")
+        if st.count("pending") and self._push_follow > 0 and self.isVisible():
+            self._push_follow -= 1
+            self._push_timer.start(int(PUSH_FOLLOW_S * 1000))
+        else:
+            self._push_follow = 0
+
+    def open_blacklist(self) -> BlacklistPushDialog:
+        dlg = BlacklistPushDialog(self.db, self.actor, self.engine, self)
+        dlg.statusChanged.connect(self.show_push_status)
+        dlg.open()
+        return dlg
 
     def _on_replace(self) -> None:
         ctx, old = self.ctx, self._selected_card
@@ -412,10 +537,12 @@ class CardDeskView(QWidget):
     def _show_found(self, rows: list[card_queries.CardRow]) -> None:
         self.found.setRowCount(len(rows))
         for i, r in enumerate(rows):
-            for j, text in enumerate((str(r.card_no), r.holder, r.kind, r.state, format_money(r.balance_fen),
+            for j, text in enumerate((str(r.card_no), r.holder, self._kind_name(r.kind), self._state_name(r.state),
+                                      format_money(r.balance_fen),
                                       format_money(r.deposit_fen))):  # fmt: skip
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, (r.card_no, r.user_id))
+                item.setData(Qt.ItemDataRole.UserRole + 1, r.state)
                 self.found.setItem(i, j, item)
         self.tabs.setCurrentWidget(self.found)
 
@@ -424,10 +551,12 @@ class CardDeskView(QWidget):
         if item is not None:
             card_no, user_id = item.data(Qt.ItemDataRole.UserRole)
             self._selected_card = card_no
+            self._selected_state = item.data(Qt.ItemDataRole.UserRole + 1)
             self._load_history(user_id=user_id)
             self._refresh_buttons()
 
     def _load_history(self, *, card_no: int | None = None, user_id: uuid.UUID | None = None) -> None:
+        self._history = {"card_no": card_no, "user_id": user_id}
         run_background(lambda: card_queries.card_history(self.actor, self.db, card_no=card_no, user_id=user_id),
                        self.show_history, self._failed, parent=self)  # fmt: skip
 
@@ -456,9 +585,10 @@ class CardDeskView(QWidget):
             "%3", format_money(h.money_out_fen)).replace("%4", str(len(h.charges))))  # fmt: skip
 
 
-def make_card_desk(db: Db, actor: Actor, settings: QSettings, parent: QWidget | None = None) -> CardDeskView:
+def make_card_desk(db: Db, actor: Actor, settings: QSettings, parent: QWidget | None = None, *,
+                   engine: CommandEngine | None = None) -> CardDeskView:
     """The tab as the window builds it: the reader from the settings (or $CHARGEDESK_READER, or found among
-    the serial ports), the master key from the OS keyring."""
+    the serial ports), the master key from the OS keyring; the engine for "push the blacklist now"."""
     import os
 
     from app.secrets import KeyringSecretStore
@@ -471,6 +601,6 @@ def make_card_desk(db: Db, actor: Actor, settings: QSettings, parent: QWidget | 
         ctx: CardContext | None = card_context(db, KeyringSecretStore())
     except Exception:  # no key yet, or no keyring at all: the view says what to do
         ctx = None
-    view = CardDeskView(db, actor, ctx, worker, parent)
+    view = CardDeskView(db, actor, ctx, worker, parent, engine=engine)
     worker.setParent(view)
     return view

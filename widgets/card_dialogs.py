@@ -1,14 +1,16 @@
 """Dialogs of the card desk: an amount (every amount is confirmed before anything is written), issuing a
-card to a user, un-greying, and the receipt with its print dialog."""
+card to a user, un-greying, the receipt with its print dialog, and the blacklist on the piles (push state per
+pile, "push now" for a pile that has not got the list yet)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QDate, QSize, Qt
-from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtCore import QCoreApplication, QDate, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -25,6 +27,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,10 +36,15 @@ from PySide6.QtWidgets import (
 from app.domain.errors import ChargeDeskError
 from app.domain.money import format_money, parse_money
 from app.domain.permissions import Actor
+from app.engine.commands import CommandOutcome
 from app.reports.card_receipt import ReceiptData, render
-from app.services import users
+from app.services import card_blacklist, users
+from app.services.card_blacklist import BlacklistPushStatus, PilePush
+from app.services.remote import CommandEngine
 from app.services.unit import Db
-from widgets.messages import error_text
+from widgets.look import local
+from widgets.messages import chinese_ui, error_text
+from widgets.ops import run_background, when_done
 
 METHODS = ("cash", "wechat", "alipay", "bank")
 
@@ -165,8 +174,6 @@ class IssueDialog(QDialog):
         self._find()
 
     def _find(self) -> None:
-        from widgets.ops import run_background
-
         text = self.search.text()
         run_background(lambda: users.search_users(self.actor, self.db, text, limit=50), self._show,
                        lambda exc: self.error.setText(error_text(exc)), parent=self)  # fmt: skip
@@ -323,3 +330,174 @@ class ReceiptDialog(QDialog):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save receipt"), default, "PDF (*.pdf)")
         if path:
             Path(path).write_bytes(self.pdf)
+
+
+# state → (text colour, background) in the blacklist table and on the desk's line
+PUSH_COLOURS = {"current": ("#1b5e20", "#e8f5e9"), "pending": ("#0d47a1", "#e3f2fd"),
+                "offline": ("#5f6368", "#eeeeee"), "failed": ("#b3261e", "#ffebee"),
+                "unsupported": ("#80868b", "")}  # fmt: skip
+
+
+def push_line(st: BlacklistPushStatus) -> tuple[str, str]:
+    """The desk's one line about the blacklist on the piles, and its colour."""
+    if st.version == 0:
+        return (QCoreApplication.translate("CardDialogs", "Pile blacklist: no card is reported lost."),
+                PUSH_COLOURS["current"][0])  # fmt: skip
+    if st.total == 0:
+        text = QCoreApplication.translate("CardDialogs", "Pile blacklist version %1 (%2 cards): no pile here keeps "
+                                          "a blacklist.")  # fmt: skip
+        return text.replace("%1", str(st.version)).replace("%2", str(len(st.cards))), PUSH_COLOURS["unsupported"][0]
+    zh, en = st.summary
+    text = zh if chinese_ui() else en[:1].upper() + en[1:]
+    worst = next((s for s in ("failed", "pending", "offline") if st.count(s)), "current")
+    if st.not_on_piles and worst == "current":
+        worst = "pending"
+    return text, PUSH_COLOURS[worst][0]
+
+
+class BlacklistPushDialog(QDialog):
+    """The card blacklist on every pile: which version each pile holds, who is still waiting for it and why,
+    and "Push now" for a pile that failed or is waiting (instead of the engine's next retry). The command goes
+    to the engine; its outcome comes back without the window waiting for it."""
+
+    statusChanged = Signal(object)  # BlacklistPushStatus, for the desk's line
+
+    COLUMNS = 9
+
+    def __init__(self, db: Db, actor: Actor, engine: CommandEngine | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.actor, self.engine = db, actor, engine
+        self.status: BlacklistPushStatus | None = None
+        self.pushing: set[uuid.UUID] = set()
+        self.setWindowTitle(self.tr("Card blacklist on the piles"))
+        self.resize(1060, 560)
+        lay = QVBoxLayout(self)
+        self.summary = QLabel(self.tr("Loading …"), self)
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size: 12pt; font-weight: bold;")
+        self.cards = QLabel("", self)
+        self.cards.setWordWrap(True)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.cards)
+        self.table = QTableWidget(0, self.COLUMNS, self)
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Community"), self.tr("Pile"), self.tr("State"), self.tr("Link"), self.tr("Version on pile"),
+            self.tr("Cards confirmed"), self.tr("Last seen"), self.tr("Last pushed"), self.tr("Problem / action")])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        lay.addWidget(self.table, 1)
+        self.message = QLabel("", self)
+        self.message.setWordWrap(True)
+        lay.addWidget(self.message)
+        row = QHBoxLayout()
+        self.refresh_button = QPushButton(self.tr("Refresh"), self)
+        self.refresh_button.clicked.connect(self.refresh)
+        row.addWidget(self.refresh_button)
+        row.addStretch(1)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        row.addWidget(close)
+        lay.addLayout(row)
+        self.names = {"current": self.tr("Current"), "pending": self.tr("Being pushed"),
+                      "offline": self.tr("Offline: gets it when back"), "failed": self.tr("Push failed"),
+                      "unsupported": self.tr("No blacklist on this model")}  # fmt: skip
+        self.refresh()
+
+    def refresh(self) -> None:
+        actor, db = self.actor, self.db
+        self.refresh_button.setEnabled(False)
+        run_background(lambda: card_blacklist.push_status(actor, db), self.show_status, self._failed, parent=self)
+
+    def show_status(self, st: BlacklistPushStatus) -> None:
+        self.status = st
+        self.refresh_button.setEnabled(True)
+        text, colour = push_line(st)
+        self.summary.setText(text)
+        self.summary.setStyleSheet(f"font-size: 12pt; font-weight: bold; color: {colour};")
+        shown = ", ".join(map(str, st.cards[:30])) + (" …" if len(st.cards) > 30 else "")
+        cards = self.tr("%1 cards on the list (newest first): %2").replace("%1", str(len(st.cards))).replace(
+            "%2", shown) if st.cards else ""  # fmt: skip
+        if st.not_on_piles:
+            cards += "\n" + self.tr("Not on the piles (their table holds %1): %2").replace("%1", str(st.capacity)) \
+                .replace("%2", ", ".join(map(str, st.not_on_piles)))
+        self.cards.setText(cards)
+        self.table.setRowCount(len(st.piles))
+        for i, p in enumerate(st.piles):
+            self._fill_row(i, p)
+        self.table.resizeColumnsToContents()
+        self.statusChanged.emit(st)
+
+    def _fill_row(self, i: int, p: PilePush) -> None:
+        when = lambda t: "" if t is None else local(t, "%m-%d %H:%M")  # noqa: E731
+        cells = [p.station_code, p.code, self.names.get(p.state, p.state),
+                 self.tr("online") if p.online else self.tr("offline"), str(p.version) if p.version else "—",
+                 "" if p.entries is None else str(p.entries), when(p.seen_at), when(p.pushed_at), p.error or ""]
+        fg, bg = PUSH_COLOURS.get(p.state, ("", ""))
+        for j, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, p.pile_id)
+            if j == 2:
+                if fg:
+                    item.setForeground(QBrush(QColor(fg)))
+                if bg:
+                    item.setBackground(QBrush(QColor(bg)))
+                f = item.font()
+                f.setBold(True)
+                item.setFont(f)
+            if j == 8 and p.error:
+                item.setToolTip(p.error)
+            self.table.setItem(i, j, item)
+        self.table.removeCellWidget(i, 8)
+        if p.state in ("failed", "pending"):
+            button = QPushButton(self.tr("Push now"), self.table)
+            button.setEnabled(self.engine is not None and p.pile_id not in self.pushing)
+            if self.engine is None:
+                button.setToolTip(self.tr("No engine in this window: the engine pushes the list by itself."))
+            button.clicked.connect(lambda _=False, pid=p.pile_id, code=p.code: self.push_now(pid, code))
+            holder = QWidget(self.table)
+            row = QHBoxLayout(holder)
+            row.setContentsMargins(2, 0, 2, 0)
+            row.addWidget(button)
+            row.addWidget(QLabel(p.error or "", holder), 1)
+            self.table.setCellWidget(i, 8, holder)
+            self.table.item(i, 8).setText("")
+            self.table.setRowHeight(i, max(self.table.rowHeight(i), button.sizeHint().height() + 4))
+
+    def push_now(self, pile_id: uuid.UUID, code: str) -> None:
+        """Ask the engine to push the list to this pile now; the outcome arrives later (nothing waits)."""
+        engine, actor, db = self.engine, self.actor, self.db
+        if engine is None or pile_id in self.pushing:
+            return
+        self.pushing.add(pile_id)
+        self.message.setStyleSheet("color: #0d47a1;")
+        self.message.setText(self.tr("%1: pushing the blacklist …").replace("%1", code))
+        if self.status is not None:
+            self.show_status(self.status)  # its button greys out
+
+        def sent(fut: object) -> None:
+            when_done(fut, lambda out: self._pushed(pile_id, code, out),  # type: ignore[arg-type]
+                      lambda exc: self._push_failed(pile_id, code, exc), parent=self)
+
+        # push_now reads the list and checks the role in the database: off the GUI thread; it only submits
+        run_background(lambda: card_blacklist.push_now(actor, db, engine, pile_id), sent,
+                       lambda exc: self._push_failed(pile_id, code, exc), parent=self)
+
+    def _pushed(self, pile_id: uuid.UUID, code: str, out: CommandOutcome) -> None:
+        self.pushing.discard(pile_id)
+        word = self.tr("done") if out.ok else self.tr("FAILED")
+        self.message.setStyleSheet("color: #1b5e20;" if out.ok else "color: #b3261e;")
+        self.message.setText(f"{code}: {word} — {out.detail}")
+        self.refresh()
+
+    def _push_failed(self, pile_id: uuid.UUID, code: str, exc: Exception) -> None:
+        self.pushing.discard(pile_id)
+        self.message.setStyleSheet("color: #b3261e;")
+        self.message.setText(f"{code}: {error_text(exc)}")
+        self.refresh()
+
+    def _failed(self, exc: Exception) -> None:
+        self.refresh_button.setEnabled(True)
+        self.summary.setStyleSheet("font-size: 12pt; font-weight: bold; color: #b3261e;")
+        self.summary.setText(error_text(exc))

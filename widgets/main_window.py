@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
             return
         from widgets.card_desk_view import make_card_desk
 
-        self.card_desk = make_card_desk(db, actor, self.settings, self)
+        self.card_desk = make_card_desk(db, actor, self.settings, self, engine=self.bridge.engine)  # type: ignore[arg-type]
         self.tabs.insertTab(self.tabs.indexOf(self.settings_view), self.card_desk, self.tr("Card desk"))
 
     def _people_tabs(self) -> None:

@@ -393,27 +393,27 @@
 <context>
     <name>AmountDialog</name>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="90"/>
+        <location filename="../../widgets/card_dialogs.py" line="99"/>
         <source>Amount (¥)</source>
         <translation>金额（元）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="94"/>
+        <location filename="../../widgets/card_dialogs.py" line="103"/>
         <source>Paid by</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="98"/>
+        <location filename="../../widgets/card_dialogs.py" line="107"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="115"/>
+        <location filename="../../widgets/card_dialogs.py" line="124"/>
         <source>At most %1</source>
         <translation>最多 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="118"/>
+        <location filename="../../widgets/card_dialogs.py" line="127"/>
         <source>A reason is needed.</source>
         <translation>必须填写原因。</translation>
     </message>
@@ -421,22 +421,22 @@
 <context>
     <name>ApproveDialog</name>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="183"/>
+        <location filename="../../widgets/charge_points_view.py" line="194"/>
         <source>(no BootNotification yet)</source>
         <translation>（尚未发送 BootNotification）</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="184"/>
+        <location filename="../../widgets/charge_points_view.py" line="195"/>
         <source>%1 asks to connect: %2, firmware %3. Approving makes it a car pile of the community below and gives it a key.</source>
         <translation>%1 请求接入：%2，固件 %3。批准后它将成为下面所选小区的汽车充电桩，并生成接入密钥。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="187"/>
+        <location filename="../../widgets/charge_points_view.py" line="198"/>
         <source>Approve charge point</source>
         <translation>批准充电桩接入</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="196"/>
+        <location filename="../../widgets/charge_points_view.py" line="207"/>
         <source>Approving …</source>
         <translation>正在批准…</translation>
     </message>
@@ -584,376 +584,540 @@
     </message>
 </context>
 <context>
-    <name>CardDeskView</name>
+    <name>BlacklistPushDialog</name>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="69"/>
-        <source>Card reader: looking…</source>
-        <translation>读卡器：查找中…</translation>
+        <location filename="../../widgets/card_dialogs.py" line="372"/>
+        <source>Card blacklist on the piles</source>
+        <translation>充电桩上的卡黑名单</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="71"/>
-        <source>Card number, name or phone</source>
-        <translation>卡号、姓名或电话</translation>
+        <location filename="../../widgets/card_dialogs.py" line="375"/>
+        <source>Loading …</source>
+        <translation>正在读取 …</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="80"/>
-        <location filename="../../widgets/card_desk_view.py" line="285"/>
-        <source>Place a card on the reader</source>
-        <translation>请把卡放在读卡器上</translation>
+        <location filename="../../widgets/card_dialogs.py" line="384"/>
+        <source>Community</source>
+        <translation>小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="93"/>
-        <source>Read card</source>
-        <translation>读卡</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="93"/>
-        <source>Issue</source>
-        <translation>发卡</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="93"/>
-        <location filename="../../widgets/card_desk_view.py" line="315"/>
-        <source>Top up</source>
-        <translation>充值</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="94"/>
-        <location filename="../../widgets/card_desk_view.py" line="231"/>
-        <location filename="../../widgets/card_desk_view.py" line="326"/>
-        <source>Monthly</source>
-        <translation>包月</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="94"/>
-        <source>Un-grey</source>
-        <translation>解灰</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="94"/>
-        <source>Return card</source>
-        <translation>退卡</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="95"/>
-        <location filename="../../widgets/card_desk_view.py" line="377"/>
-        <source>Report loss</source>
-        <translation>挂失</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="95"/>
-        <source>Replace</source>
-        <translation>补卡</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="95"/>
-        <location filename="../../widgets/card_desk_view.py" line="112"/>
-        <source>Receipt</source>
-        <translation>收据</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="111"/>
-        <source>Time</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="111"/>
-        <location filename="../../widgets/card_desk_view.py" line="114"/>
-        <location filename="../../widgets/card_desk_view.py" line="117"/>
-        <source>Card</source>
-        <translation>卡号</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="111"/>
-        <source>Operation</source>
-        <translation>业务</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="111"/>
-        <source>Amount</source>
-        <translation>金额</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="112"/>
-        <source>Balance after</source>
-        <translation>办理后余额</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="112"/>
-        <source>Paid by</source>
-        <translation>支付方式</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="112"/>
-        <source>Clerk</source>
-        <translation>经办人</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="113"/>
-        <location filename="../../widgets/card_desk_view.py" line="117"/>
-        <location filename="../../widgets/card_desk_view.py" line="236"/>
-        <source>State</source>
-        <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="114"/>
-        <source>Start</source>
-        <translation>开始</translation>
-    </message>
-    <message>
-        <location filename="../../widgets/card_desk_view.py" line="114"/>
+        <location filename="../../widgets/card_dialogs.py" line="384"/>
         <source>Pile</source>
         <translation>充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="114"/>
+        <location filename="../../widgets/card_dialogs.py" line="384"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="384"/>
+        <source>Link</source>
+        <translation>通信</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="384"/>
+        <source>Version on pile</source>
+        <translation>桩内版本</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="385"/>
+        <source>Cards confirmed</source>
+        <translation>已确认卡数</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="385"/>
+        <source>Last seen</source>
+        <translation>最近通信</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="385"/>
+        <source>Last pushed</source>
+        <translation>最近下发</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="385"/>
+        <source>Problem / action</source>
+        <translation>问题 / 操作</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="395"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="403"/>
+        <source>Current</source>
+        <translation>已是最新</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="403"/>
+        <source>Being pushed</source>
+        <translation>正在下发</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="404"/>
+        <source>Offline: gets it when back</source>
+        <translation>离线：恢复后自动下发</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="404"/>
+        <source>Push failed</source>
+        <translation>下发失败</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="405"/>
+        <source>No blacklist on this model</source>
+        <translation>该型号不支持黑名单</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="420"/>
+        <source>%1 cards on the list (newest first): %2</source>
+        <translation>名单共 %1 张卡（最新在前）：%2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="423"/>
+        <source>Not on the piles (their table holds %1): %2</source>
+        <translation>未下发到桩（桩内最多 %1 张）：%2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="435"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="435"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="454"/>
+        <source>Push now</source>
+        <translation>立即下发</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="457"/>
+        <source>No engine in this window: the engine pushes the list by itself.</source>
+        <translation>此窗口未连接通信引擎：引擎会自动下发名单。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="475"/>
+        <source>%1: pushing the blacklist …</source>
+        <translation>%1：正在下发黑名单 …</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="489"/>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="489"/>
+        <source>FAILED</source>
+        <translation>失败</translation>
+    </message>
+</context>
+<context>
+    <name>CardDeskView</name>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="85"/>
+        <source>Card reader: looking…</source>
+        <translation>读卡器：查找中…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="87"/>
+        <source>Card number, name or phone</source>
+        <translation>卡号、姓名或电话</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="96"/>
+        <location filename="../../widgets/card_desk_view.py" line="335"/>
+        <source>Place a card on the reader</source>
+        <translation>请把卡放在读卡器上</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="109"/>
+        <source>Read card</source>
+        <translation>读卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="109"/>
+        <source>Issue</source>
+        <translation>发卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="109"/>
+        <location filename="../../widgets/card_desk_view.py" line="365"/>
+        <source>Top up</source>
+        <translation>充值</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="110"/>
+        <location filename="../../widgets/card_desk_view.py" line="266"/>
+        <location filename="../../widgets/card_desk_view.py" line="376"/>
+        <source>Monthly</source>
+        <translation>包月</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="110"/>
+        <source>Un-grey</source>
+        <translation>解灰</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="110"/>
+        <source>Return card</source>
+        <translation>退卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="111"/>
+        <location filename="../../widgets/card_desk_view.py" line="427"/>
+        <source>Report loss</source>
+        <translation>挂失</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="111"/>
+        <source>Replace</source>
+        <translation>补卡</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="111"/>
+        <location filename="../../widgets/card_desk_view.py" line="444"/>
+        <source>Undo loss report</source>
+        <translation>解挂</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="112"/>
+        <location filename="../../widgets/card_desk_view.py" line="146"/>
+        <source>Receipt</source>
+        <translation>收据</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="130"/>
+        <source>Blacklist on the piles…</source>
+        <translation>桩上黑名单…</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="145"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="145"/>
+        <location filename="../../widgets/card_desk_view.py" line="148"/>
+        <location filename="../../widgets/card_desk_view.py" line="151"/>
+        <source>Card</source>
+        <translation>卡号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="145"/>
+        <source>Operation</source>
+        <translation>业务</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="145"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="146"/>
+        <source>Balance after</source>
+        <translation>办理后余额</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="146"/>
+        <source>Paid by</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="146"/>
+        <source>Clerk</source>
+        <translation>经办人</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="147"/>
+        <location filename="../../widgets/card_desk_view.py" line="151"/>
+        <location filename="../../widgets/card_desk_view.py" line="286"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="148"/>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="148"/>
+        <source>Pile</source>
+        <translation>充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="148"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="115"/>
+        <location filename="../../widgets/card_desk_view.py" line="149"/>
         <source>Minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="115"/>
+        <location filename="../../widgets/card_desk_view.py" line="149"/>
         <source>Energy (kWh)</source>
         <translation>电量（kWh）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="115"/>
+        <location filename="../../widgets/card_desk_view.py" line="149"/>
         <source>Paid</source>
         <translation>扣费</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="115"/>
+        <location filename="../../widgets/card_desk_view.py" line="149"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="116"/>
+        <location filename="../../widgets/card_desk_view.py" line="150"/>
         <source>Stop reason</source>
         <translation>结束原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="117"/>
+        <location filename="../../widgets/card_desk_view.py" line="151"/>
         <source>Holder</source>
         <translation>持卡人</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="117"/>
-        <location filename="../../widgets/card_desk_view.py" line="236"/>
+        <location filename="../../widgets/card_desk_view.py" line="151"/>
+        <location filename="../../widgets/card_desk_view.py" line="286"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="118"/>
+        <location filename="../../widgets/card_desk_view.py" line="152"/>
         <source>Balance</source>
         <translation>余额</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="118"/>
-        <location filename="../../widgets/card_desk_view.py" line="236"/>
+        <location filename="../../widgets/card_desk_view.py" line="152"/>
+        <location filename="../../widgets/card_desk_view.py" line="286"/>
         <source>Deposit</source>
         <translation>押金</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="119"/>
+        <location filename="../../widgets/card_desk_view.py" line="153"/>
         <source>Operations</source>
         <translation>业务记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="120"/>
+        <location filename="../../widgets/card_desk_view.py" line="154"/>
         <source>Charging records</source>
         <translation>充电记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="121"/>
+        <location filename="../../widgets/card_desk_view.py" line="155"/>
         <source>Search results</source>
         <translation>查询结果</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="291"/>
+        <location filename="../../widgets/card_desk_view.py" line="341"/>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="291"/>
+        <location filename="../../widgets/card_desk_view.py" line="341"/>
         <source>No card reader: %1</source>
         <translation>没有读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="315"/>
+        <location filename="../../widgets/card_desk_view.py" line="365"/>
         <source>Top up card %1 (%2)</source>
         <translation>给卡 %1（%2）充值</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="326"/>
+        <location filename="../../widgets/card_desk_view.py" line="376"/>
         <source>Months</source>
         <translation>月数</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="329"/>
+        <location filename="../../widgets/card_desk_view.py" line="379"/>
         <source>Monthly fee</source>
         <translation>包月费</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="329"/>
+        <location filename="../../widgets/card_desk_view.py" line="379"/>
         <source>Monthly card %1 for %2 months</source>
         <translation>卡 %1 包月 %2 个月</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="345"/>
+        <location filename="../../widgets/card_desk_view.py" line="395"/>
         <source>Pile %1 port %2, %3 held</source>
         <translation>充电桩 %1 端口 %2，预扣 %3</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="349"/>
+        <location filename="../../widgets/card_desk_view.py" line="399"/>
         <source>From the pile&apos;s record: charged %1, %2 back</source>
         <translation>按充电桩记录：扣费 %1，退回 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="367"/>
+        <location filename="../../widgets/card_desk_view.py" line="417"/>
         <source>Return card %1: pay back %2 (balance %3 + deposit %4) in cash?</source>
         <translation>退卡 %1：以现金退还 %2（余额 %3 + 押金 %4）？</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="377"/>
+        <location filename="../../widgets/card_desk_view.py" line="427"/>
         <source>Card %1 is lost. Reason / note:</source>
         <translation>卡 %1 挂失。原因 / 备注：</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="379"/>
+        <location filename="../../widgets/card_desk_view.py" line="429"/>
         <source>Blacklist card %1 now?</source>
         <translation>现在把卡 %1 列入黑名单？</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="381"/>
+        <location filename="../../widgets/card_desk_view.py" line="432"/>
         <source>Card %1 blacklisted (%2 cards on the blacklist)</source>
         <translation>卡 %1 已列入黑名单（黑名单共 %2 张卡）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="390"/>
+        <location filename="../../widgets/card_desk_view.py" line="445"/>
+        <source>Card %1 was found. Reason (required):</source>
+        <translation>卡 %1 已找回。原因（必填）：</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="451"/>
+        <source>Undoing a loss report needs a reason.</source>
+        <translation>解挂必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="453"/>
+        <source>Undo the loss report of card %1 (reason: %2)? The card works again and comes off the piles&apos; blacklist.</source>
+        <translation>解除卡 %1 的挂失（原因：%2）？该卡恢复可用，并从充电桩黑名单中移除。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="460"/>
+        <source>Loss report of card %1 undone: the card works again (%2 cards left on the blacklist).</source>
+        <translation>卡 %1 已解挂，恢复可用（黑名单剩余 %2 张卡）。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_desk_view.py" line="515"/>
         <source>Find the lost card first (search box), then put a blank card on the reader.</source>
         <translation>请先查到挂失的卡（查询框），再把空白卡放到读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="392"/>
+        <location filename="../../widgets/card_desk_view.py" line="517"/>
         <source>Make this blank card the replacement of lost card %1, with its balance?</source>
         <translation>用这张空白卡补办挂失的卡 %1，并转入其余额？</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="454"/>
+        <location filename="../../widgets/card_desk_view.py" line="583"/>
         <source>Cards %1 · money in %2 · paid back %3 · %4 charging records</source>
         <translation>卡 %1 · 收入 %2 · 退还 %3 · 充电记录 %4 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="222"/>
+        <location filename="../../widgets/card_desk_view.py" line="277"/>
         <source>Blank card</source>
         <translation>空白卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="135"/>
+        <location filename="../../widgets/card_desk_view.py" line="172"/>
         <source>Create the card master key (first desk)</source>
         <translation>生成 IC 卡主密钥（第一台发卡台）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="136"/>
+        <location filename="../../widgets/card_desk_view.py" line="173"/>
         <source>Import the master key from another desk…</source>
         <translation>从其他发卡台导入主密钥…</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="150"/>
+        <location filename="../../widgets/card_desk_view.py" line="187"/>
         <source>No card master key in this computer&apos;s keyring: create it at the first desk, or import it from a desk that has it.</source>
         <translation>本机密钥环中没有 IC 卡主密钥：请在第一台发卡台生成，或从已有主密钥的发卡台导入。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="156"/>
+        <location filename="../../widgets/card_desk_view.py" line="193"/>
         <source>Card master key ready (kept in the OS keyring only).</source>
         <translation>IC 卡主密钥已就绪（只保存在系统密钥环中）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="160"/>
+        <location filename="../../widgets/card_desk_view.py" line="197"/>
         <source>Create a new card master key? Only for the first desk: every desk and pile of this operator must then use the same key.</source>
         <translation>生成新的 IC 卡主密钥？只在第一台发卡台这样做：本运营商的所有发卡台和充电桩都必须使用同一个密钥。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="169"/>
+        <location filename="../../widgets/card_desk_view.py" line="206"/>
         <source>Import the master key</source>
         <translation>导入主密钥</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="169"/>
+        <location filename="../../widgets/card_desk_view.py" line="206"/>
         <source>Master key (32 hex digits):</source>
         <translation>主密钥（32 位十六进制）：</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="224"/>
+        <location filename="../../widgets/card_desk_view.py" line="279"/>
         <source>UID %1 — ready to issue</source>
         <translation>UID %1 — 可以发卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="227"/>
+        <location filename="../../widgets/card_desk_view.py" line="282"/>
         <source>Card %1</source>
         <translation>卡 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="230"/>
+        <location filename="../../widgets/card_desk_view.py" line="285"/>
         <source>(not registered here)</source>
         <translation>（本系统未登记）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="231"/>
+        <location filename="../../widgets/card_desk_view.py" line="266"/>
         <source>Stored value</source>
         <translation>储值卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="231"/>
+        <location filename="../../widgets/card_desk_view.py" line="266"/>
         <source>Free</source>
         <translation>免费卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="232"/>
+        <location filename="../../widgets/card_desk_view.py" line="267"/>
         <source>Staff</source>
         <translation>员工卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="233"/>
+        <location filename="../../widgets/card_desk_view.py" line="270"/>
         <source>Active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="233"/>
+        <location filename="../../widgets/card_desk_view.py" line="270"/>
         <source>Reported lost — refuse</source>
         <translation>已挂失 — 拒绝受理</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="234"/>
+        <location filename="../../widgets/card_desk_view.py" line="271"/>
         <source>Returned</source>
         <translation>已退卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="234"/>
+        <location filename="../../widgets/card_desk_view.py" line="271"/>
         <source>Replaced — refuse</source>
         <translation>已补卡作废 — 拒绝受理</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="235"/>
+        <location filename="../../widgets/card_desk_view.py" line="272"/>
         <source>Not in this database</source>
         <translation>本系统未登记</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="236"/>
+        <location filename="../../widgets/card_desk_view.py" line="286"/>
         <source>Monthly until</source>
         <translation>包月到期</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="242"/>
+        <location filename="../../widgets/card_desk_view.py" line="292"/>
         <source>GREY-LOCKED by pile %1 port %2 since %3, %4 held</source>
         <translation>灰锁：充电桩 %1 端口 %2，自 %3 起，预扣 %4</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="247"/>
+        <location filename="../../widgets/card_desk_view.py" line="297"/>
         <source>Grey lock record damaged: un-grey by hand</source>
         <translation>灰锁记录损坏：请人工解灰</translation>
     </message>
@@ -961,49 +1125,59 @@
 <context>
     <name>CardDialogs</name>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="45"/>
+        <location filename="../../widgets/card_dialogs.py" line="54"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="46"/>
+        <location filename="../../widgets/card_dialogs.py" line="55"/>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="47"/>
+        <location filename="../../widgets/card_dialogs.py" line="56"/>
         <source>Alipay</source>
         <translation>支付宝</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="48"/>
+        <location filename="../../widgets/card_dialogs.py" line="57"/>
         <source>Bank transfer</source>
         <translation>银行转账</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="60"/>
+        <location filename="../../widgets/card_dialogs.py" line="69"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="61"/>
+        <location filename="../../widgets/card_dialogs.py" line="70"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="67"/>
+        <location filename="../../widgets/card_dialogs.py" line="76"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="69"/>
+        <location filename="../../widgets/card_dialogs.py" line="78"/>
         <source>Yes, do it</source>
         <translation>确认办理</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="70"/>
+        <location filename="../../widgets/card_dialogs.py" line="79"/>
         <source>No</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="344"/>
+        <source>Pile blacklist: no card is reported lost.</source>
+        <translation>充电桩黑名单：没有挂失的卡。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="347"/>
+        <source>Pile blacklist version %1 (%2 cards): no pile here keeps a blacklist.</source>
+        <translation>充电桩黑名单第 %1 版（%2 张卡）：这里没有支持黑名单的充电桩。</translation>
     </message>
 </context>
 <context>
@@ -1047,206 +1221,206 @@
 <context>
     <name>ChargePointsView</name>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="256"/>
+        <location filename="../../widgets/charge_points_view.py" line="267"/>
         <source>Only waiting for approval</source>
         <translation>只看待审批</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="258"/>
+        <location filename="../../widgets/charge_points_view.py" line="269"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="265"/>
+        <location filename="../../widgets/charge_points_view.py" line="276"/>
         <source>Approve…</source>
         <translation>批准接入…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="266"/>
+        <location filename="../../widgets/charge_points_view.py" line="277"/>
         <source>Reject…</source>
         <translation>拒绝…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="267"/>
+        <location filename="../../widgets/charge_points_view.py" line="278"/>
         <source>Register…</source>
         <translation>登记新桩…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="268"/>
+        <location filename="../../widgets/charge_points_view.py" line="279"/>
         <source>New key…</source>
         <translation>更换密钥…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="269"/>
+        <location filename="../../widgets/charge_points_view.py" line="280"/>
         <source>OCPP console…</source>
         <translation>OCPP 控制台…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="275"/>
+        <location filename="../../widgets/charge_points_view.py" line="286"/>
         <source>Identity</source>
         <translation>桩标识</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="275"/>
+        <location filename="../../widgets/charge_points_view.py" line="286"/>
         <source>Registration</source>
         <translation>接入状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="275"/>
+        <location filename="../../widgets/charge_points_view.py" line="286"/>
         <source>Community</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="276"/>
+        <location filename="../../widgets/charge_points_view.py" line="287"/>
         <source>Pile</source>
         <translation>桩编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="276"/>
+        <location filename="../../widgets/charge_points_view.py" line="287"/>
         <source>Security</source>
         <translation>安全等级</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="276"/>
+        <location filename="../../widgets/charge_points_view.py" line="287"/>
         <source>Vendor</source>
         <translation>厂商</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="276"/>
+        <location filename="../../widgets/charge_points_view.py" line="287"/>
         <source>Model</source>
         <translation>型号</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="277"/>
+        <location filename="../../widgets/charge_points_view.py" line="288"/>
         <source>Firmware</source>
         <translation>固件</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="277"/>
+        <location filename="../../widgets/charge_points_view.py" line="288"/>
         <source>Last boot</source>
         <translation>最近启动</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="277"/>
+        <location filename="../../widgets/charge_points_view.py" line="288"/>
         <source>Last seen</source>
         <translation>最近通信</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="278"/>
+        <location filename="../../widgets/charge_points_view.py" line="289"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/charge_points_view.py" line="320"/>
+        <location filename="../../widgets/charge_points_view.py" line="334"/>
         <source>⚠ %n charge point(s) waiting for approval — click to list them</source>
         <translation>
             <numerusform>⚠ 有 %n 台充电桩等待接入审批 — 点击查看</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/charge_points_view.py" line="322"/>
+        <location filename="../../widgets/charge_points_view.py" line="336"/>
         <source>⚠ %n charge point(s) waiting for approval by a facility administrator</source>
         <translation>
             <numerusform>⚠ 有 %n 台充电桩等待设施管理员审批接入</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="358"/>
+        <location filename="../../widgets/charge_points_view.py" line="372"/>
         <source>waiting for approval</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="358"/>
+        <location filename="../../widgets/charge_points_view.py" line="372"/>
         <source>approved</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="359"/>
+        <location filename="../../widgets/charge_points_view.py" line="373"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="360"/>
+        <location filename="../../widgets/charge_points_view.py" line="374"/>
         <source>0 · no password</source>
         <translation>0 · 无密码</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="360"/>
+        <location filename="../../widgets/charge_points_view.py" line="374"/>
         <source>1 · password</source>
         <translation>1 · 密码认证</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="360"/>
+        <location filename="../../widgets/charge_points_view.py" line="374"/>
         <source>2 · password + TLS</source>
         <translation>2 · 密码 + TLS</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="361"/>
+        <location filename="../../widgets/charge_points_view.py" line="375"/>
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="361"/>
+        <location filename="../../widgets/charge_points_view.py" line="375"/>
         <source>connected, accepted</source>
         <translation>已连接，已接受</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="362"/>
+        <location filename="../../widgets/charge_points_view.py" line="376"/>
         <source>connected, held for approval</source>
         <translation>已连接，等待审批</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="362"/>
+        <location filename="../../widgets/charge_points_view.py" line="376"/>
         <source>refused</source>
         <translation>已拒绝连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="363"/>
+        <location filename="../../widgets/charge_points_view.py" line="377"/>
         <source>wrong key</source>
         <translation>密钥错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="363"/>
+        <location filename="../../widgets/charge_points_view.py" line="377"/>
         <source>disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="389"/>
+        <location filename="../../widgets/charge_points_view.py" line="402"/>
         <source>%1 charge points, %2 waiting for approval.</source>
         <translation>共 %1 台充电桩，%2 台待审批。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="430"/>
+        <location filename="../../widgets/charge_points_view.py" line="443"/>
         <source>%1 approved: it is accepted when it connects with its new key.</source>
         <translation>已批准 %1：它用新密钥重新连接后即被接受。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="439"/>
+        <location filename="../../widgets/charge_points_view.py" line="452"/>
         <source>%1 registered.</source>
         <translation>已登记 %1。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="448"/>
+        <location filename="../../widgets/charge_points_view.py" line="461"/>
         <source>Reject %1? It is refused whenever it connects, until it is approved again.</source>
         <translation>拒绝 %1？此后它每次连接都会被拒绝，直到再次批准。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="450"/>
+        <location filename="../../widgets/charge_points_view.py" line="463"/>
         <source>Reject charge point</source>
         <translation>拒绝充电桩接入</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="458"/>
+        <location filename="../../widgets/charge_points_view.py" line="471"/>
         <source>%1 rejected.</source>
         <translation>已拒绝 %1。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="467"/>
+        <location filename="../../widgets/charge_points_view.py" line="480"/>
         <source>Give %1 a new key? Its old key stops working at once: the charge point is refused until the new key is configured on it.</source>
         <translation>为 %1 更换密钥？旧密钥立即失效：在桩上配置新密钥之前，它的连接都会被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="469"/>
+        <location filename="../../widgets/charge_points_view.py" line="482"/>
         <source>New key</source>
         <translation>更换密钥</translation>
     </message>
@@ -1953,72 +2127,72 @@
 <context>
     <name>IssueDialog</name>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="132"/>
+        <location filename="../../widgets/card_dialogs.py" line="141"/>
         <source>Issue a card</source>
         <translation>发卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="136"/>
+        <location filename="../../widgets/card_dialogs.py" line="145"/>
         <source>Name, phone or room</source>
         <translation>姓名、电话或房号</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="138"/>
+        <location filename="../../widgets/card_dialogs.py" line="147"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="141"/>
+        <location filename="../../widgets/card_dialogs.py" line="150"/>
         <source>Stored value</source>
         <translation>储值卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="141"/>
+        <location filename="../../widgets/card_dialogs.py" line="150"/>
         <source>Monthly</source>
         <translation>包月卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="142"/>
+        <location filename="../../widgets/card_dialogs.py" line="151"/>
         <source>Free</source>
         <translation>免费卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="142"/>
+        <location filename="../../widgets/card_dialogs.py" line="151"/>
         <source>Staff</source>
         <translation>员工卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="144"/>
+        <location filename="../../widgets/card_dialogs.py" line="153"/>
         <source>Card type</source>
         <translation>卡类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="150"/>
+        <location filename="../../widgets/card_dialogs.py" line="159"/>
         <source>Deposit (¥)</source>
         <translation>押金（元）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="151"/>
+        <location filename="../../widgets/card_dialogs.py" line="160"/>
         <source>First top-up (¥)</source>
         <translation>首次充值（元）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="152"/>
+        <location filename="../../widgets/card_dialogs.py" line="161"/>
         <source>Monthly until</source>
         <translation>包月到期日</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="153"/>
+        <location filename="../../widgets/card_dialogs.py" line="162"/>
         <source>Paid by</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="186"/>
+        <location filename="../../widgets/card_dialogs.py" line="193"/>
         <source>Choose the user.</source>
         <translation>请选择用户。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="196"/>
+        <location filename="../../widgets/card_dialogs.py" line="203"/>
         <source>Issue a %1 card to %2: deposit %3, top-up %4, total %5 (%6)?</source>
         <translation>给 %2 发一张%1：押金 %3，充值 %4，共收 %5（%6）？</translation>
     </message>
@@ -2026,32 +2200,32 @@
 <context>
     <name>KeyOnceDialog</name>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="100"/>
+        <location filename="../../widgets/charge_points_view.py" line="101"/>
         <source>New key of %1</source>
         <translation>%1 的新密钥</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="101"/>
+        <location filename="../../widgets/charge_points_view.py" line="102"/>
         <source>Configure this key on the charge point now (its Basic-auth password / AuthorizationKey). It will NOT be shown again: ChargeDesk keeps only a hash of it. Until the charge point uses it, it is refused.</source>
         <translation>请立即把此密钥配置到充电桩上（Basic 认证密码 / AuthorizationKey）。密钥不会再次显示：ChargeDesk 只保存它的哈希值。充电桩使用新密钥之前，其连接会被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="114"/>
+        <location filename="../../widgets/charge_points_view.py" line="115"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="119"/>
+        <location filename="../../widgets/charge_points_view.py" line="120"/>
         <source>A copy is kept in this computer&apos;s keyring.</source>
         <translation>本机系统密钥环中保存了一份副本。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="120"/>
+        <location filename="../../widgets/charge_points_view.py" line="121"/>
         <source>This computer has no keyring: the key is not kept anywhere but on the charge point.</source>
         <translation>本机没有系统密钥环：除充电桩本身外，密钥不保存在任何地方。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="135"/>
+        <location filename="../../widgets/charge_points_view.py" line="136"/>
         <source>Copied to the clipboard.</source>
         <translation>已复制到剪贴板。</translation>
     </message>
@@ -2375,27 +2549,27 @@
         <translation>发卡台</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="496"/>
+        <location filename="../../widgets/charge_points_view.py" line="509"/>
         <source>Charge points (%1 waiting for approval)…</source>
         <translation>车桩接入（%1 台待审批）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="498"/>
+        <location filename="../../widgets/charge_points_view.py" line="511"/>
         <source>Charge points…</source>
         <translation>车桩接入…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="502"/>
+        <location filename="../../widgets/charge_points_view.py" line="515"/>
         <source>⚑ %1 charge point(s) waiting for approval</source>
         <translation>⚑ %1 台车桩待接入审批</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="514"/>
+        <location filename="../../widgets/charge_points_view.py" line="527"/>
         <source>Charge points</source>
         <translation>车桩接入</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="523"/>
+        <location filename="../../widgets/charge_points_view.py" line="536"/>
         <location filename="../../widgets/maintenance.py" line="84"/>
         <source>Maintenance</source>
         <translation>运维</translation>
@@ -3224,204 +3398,214 @@
 <context>
     <name>OrderedView</name>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="53"/>
-        <location filename="../../widgets/ordered_view.py" line="222"/>
-        <location filename="../../widgets/ordered_view.py" line="228"/>
+        <location filename="../../widgets/ordered_view.py" line="58"/>
+        <location filename="../../widgets/ordered_view.py" line="232"/>
+        <location filename="../../widgets/ordered_view.py" line="238"/>
         <source>Ordered charging</source>
         <translation>有序充电</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="63"/>
+        <location filename="../../widgets/ordered_view.py" line="68"/>
         <source>kW</source>
         <translation>kW</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="64"/>
+        <location filename="../../widgets/ordered_view.py" line="69"/>
         <source>Other load</source>
         <translation>其他负荷</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="66"/>
+        <location filename="../../widgets/ordered_view.py" line="71"/>
         <source>Other load + charging</source>
         <translation>其他负荷 + 充电</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="67"/>
+        <location filename="../../widgets/ordered_view.py" line="72"/>
         <source>Limit</source>
         <translation>限额</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="69"/>
+        <location filename="../../widgets/ordered_view.py" line="74"/>
         <source>Schedule ahead</source>
         <translation>未来计划</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="74"/>
+        <location filename="../../widgets/ordered_view.py" line="79"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="74"/>
+        <location filename="../../widgets/ordered_view.py" line="79"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="74"/>
+        <location filename="../../widgets/ordered_view.py" line="79"/>
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="75"/>
+        <location filename="../../widgets/ordered_view.py" line="80"/>
         <source>Priority</source>
         <translation>优先级</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="75"/>
+        <location filename="../../widgets/ordered_view.py" line="80"/>
         <source>Expected start</source>
         <translation>预计开始</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="76"/>
+        <location filename="../../widgets/ordered_view.py" line="81"/>
         <source>Expected done</source>
         <translation>预计完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="85"/>
+        <location filename="../../widgets/ordered_view.py" line="90"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="86"/>
+        <location filename="../../widgets/ordered_view.py" line="91"/>
         <source>Charge first</source>
         <translation>优先充电</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="87"/>
+        <location filename="../../widgets/ordered_view.py" line="92"/>
         <source>Hold</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="88"/>
+        <location filename="../../widgets/ordered_view.py" line="93"/>
         <source>Clear override</source>
         <translation>取消人工干预</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="108"/>
+        <location filename="../../widgets/ordered_view.py" line="113"/>
         <source>must charge now to finish in time</source>
         <translation>须立即充电才能按时充满</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="108"/>
+        <location filename="../../widgets/ordered_view.py" line="113"/>
         <source>keeps charging</source>
         <translation>继续充电</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="109"/>
+        <location filename="../../widgets/ordered_view.py" line="114"/>
         <source>capacity free</source>
         <translation>容量充足</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="109"/>
+        <location filename="../../widgets/ordered_view.py" line="114"/>
         <source>capacity free now</source>
         <translation>当前有空余容量</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="110"/>
+        <location filename="../../widgets/ordered_view.py" line="115"/>
         <source>staff: charge first</source>
         <translation>人工：优先充电</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="110"/>
+        <location filename="../../widgets/ordered_view.py" line="115"/>
         <source>staff: hold</source>
         <translation>人工：暂停</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="111"/>
+        <location filename="../../widgets/ordered_view.py" line="116"/>
         <source>no capacity now</source>
         <translation>当前容量不足</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="111"/>
+        <location filename="../../widgets/ordered_view.py" line="116"/>
         <source>peak ahead: waits for it</source>
         <translation>高峰将至：稍后充电</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="112"/>
+        <location filename="../../widgets/ordered_view.py" line="117"/>
         <source>less than 6 A free</source>
         <translation>空余不足 6 A</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="112"/>
+        <location filename="../../widgets/ordered_view.py" line="117"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="114"/>
+        <location filename="../../widgets/ordered_view.py" line="119"/>
         <source>Charging</source>
         <translation>充电中</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="114"/>
+        <location filename="../../widgets/ordered_view.py" line="119"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="115"/>
+        <location filename="../../widgets/ordered_view.py" line="120"/>
         <source>Held by staff</source>
         <translation>人工暂停</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="130"/>
+        <location filename="../../widgets/ordered_view.py" line="120"/>
+        <source>Limited</source>
+        <translation>限流</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ordered_view.py" line="121"/>
+        <source>Paused (0 A)</source>
+        <translation>暂停（0 A）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/ordered_view.py" line="136"/>
         <source>Ordered charging of %1</source>
         <translation>%1 的有序充电</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="135"/>
+        <location filename="../../widgets/ordered_view.py" line="141"/>
         <source>Ordered charging is off for this community, or has not run yet.</source>
         <translation>本小区未开启有序充电，或尚未运行。</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="151"/>
+        <location filename="../../widgets/ordered_view.py" line="157"/>
         <source>from the transformer meter</source>
         <translation>来自变压器电表</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="152"/>
+        <location filename="../../widgets/ordered_view.py" line="158"/>
         <source>static fallback: the transformer meter is silent</source>
         <translation>静态保底：变压器电表无响应</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="153"/>
+        <location filename="../../widgets/ordered_view.py" line="159"/>
         <source>estimated: no transformer meter, the configured household load</source>
         <translation>估算：无变压器电表，按设定的居民负荷</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="157"/>
+        <location filename="../../widgets/ordered_view.py" line="163"/>
         <source>Spare capacity %1 (%2) · charging %3 of it · %4 vehicles charging, %5 waiting</source>
         <translation>可用容量 %1（%2）· 已用于充电 %3 · %4 辆充电中，%5 辆等待</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="219"/>
+        <location filename="../../widgets/ordered_view.py" line="229"/>
         <source>saved; the controller applies it shortly</source>
         <translation>已保存，控制器稍后生效</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="228"/>
+        <location filename="../../widgets/ordered_view.py" line="238"/>
         <source>Reason (recorded):</source>
         <translation>原因（将被记录）：</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="71"/>
+        <location filename="../../widgets/ordered_view.py" line="76"/>
         <source>Other load ahead + margin</source>
         <translation>预计其他负荷 + 裕量</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="172"/>
+        <location filename="../../widgets/ordered_view.py" line="177"/>
         <source>now</source>
         <translation>现在</translation>
     </message>
     <message>
-        <location filename="../../widgets/ordered_view.py" line="189"/>
+        <location filename="../../widgets/ordered_view.py" line="199"/>
         <source>after %1</source>
         <translation>%1 以后</translation>
     </message>
@@ -3992,12 +4176,22 @@
         <translation>人工暂停</translation>
     </message>
     <message>
-        <location filename="../../widgets/models/port_table_model.py" line="124"/>
+        <location filename="../../widgets/models/port_table_model.py" line="58"/>
+        <source>Limited</source>
+        <translation>限流</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="59"/>
+        <source>Paused (0 A)</source>
+        <translation>暂停（0 A）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/models/port_table_model.py" line="127"/>
         <source>%1 · done ~%2</source>
         <translation>%1 · 约 %2 完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/models/port_table_model.py" line="126"/>
+        <location filename="../../widgets/models/port_table_model.py" line="129"/>
         <source>%1 · starts ~%2</source>
         <translation>%1 · 约 %2 开始</translation>
     </message>
@@ -4146,37 +4340,37 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="274"/>
+        <location filename="../../widgets/card_dialogs.py" line="281"/>
         <source>Receipt %1</source>
         <translation>收据 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="279"/>
+        <location filename="../../widgets/card_dialogs.py" line="286"/>
         <source>80 mm roll</source>
         <translation>80 mm 卷纸</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="281"/>
+        <location filename="../../widgets/card_dialogs.py" line="288"/>
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="292"/>
+        <location filename="../../widgets/card_dialogs.py" line="299"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="293"/>
+        <location filename="../../widgets/card_dialogs.py" line="300"/>
         <source>Save PDF…</source>
         <translation>保存 PDF…</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="294"/>
+        <location filename="../../widgets/card_dialogs.py" line="301"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="323"/>
+        <location filename="../../widgets/card_dialogs.py" line="330"/>
         <source>Save receipt</source>
         <translation>保存收据</translation>
     </message>
@@ -4184,47 +4378,47 @@
 <context>
     <name>RegisterDialog</name>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="202"/>
+        <location filename="../../widgets/charge_points_view.py" line="213"/>
         <source>Register charge point</source>
         <translation>登记充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="203"/>
+        <location filename="../../widgets/charge_points_view.py" line="214"/>
         <source>A charge point that is accepted at once (known before it connects).</source>
         <translation>登记后立即接受的充电桩（在它连接之前就已知）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="206"/>
+        <location filename="../../widgets/charge_points_view.py" line="217"/>
         <source>0 · no password (trusted network only)</source>
         <translation>0 · 无密码（仅限可信网络）</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="207"/>
+        <location filename="../../widgets/charge_points_view.py" line="218"/>
         <source>1 · password (Basic auth)</source>
         <translation>1 · 密码（Basic 认证）</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="208"/>
+        <location filename="../../widgets/charge_points_view.py" line="219"/>
         <source>2 · password over TLS (wss://)</source>
         <translation>2 · 密码 + TLS 加密（wss://）</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="211"/>
+        <location filename="../../widgets/charge_points_view.py" line="222"/>
         <source>Security profile</source>
         <translation>安全等级</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="216"/>
+        <location filename="../../widgets/charge_points_view.py" line="227"/>
         <source>Maximum current</source>
         <translation>最大电流</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="220"/>
+        <location filename="../../widgets/charge_points_view.py" line="231"/>
         <source>Give the charge point&apos;s identity.</source>
         <translation>请填写充电桩标识。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="228"/>
+        <location filename="../../widgets/charge_points_view.py" line="239"/>
         <source>Registering …</source>
         <translation>正在登记…</translation>
     </message>
@@ -5636,37 +5830,37 @@
 <context>
     <name>UngreyDialog</name>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="211"/>
+        <location filename="../../widgets/card_dialogs.py" line="218"/>
         <source>Un-grey the card</source>
         <translation>解灰</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="214"/>
+        <location filename="../../widgets/card_dialogs.py" line="221"/>
         <source>No record from the pile yet</source>
         <translation>尚未收到充电桩的记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="216"/>
+        <location filename="../../widgets/card_dialogs.py" line="223"/>
         <source>Decide by hand (amount back onto the card, at most %1)</source>
         <translation>人工解灰（退回卡内的金额，最多 %1）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="221"/>
+        <location filename="../../widgets/card_dialogs.py" line="228"/>
         <source>Reason (required by hand)</source>
         <translation>原因（人工解灰必填）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="237"/>
+        <location filename="../../widgets/card_dialogs.py" line="244"/>
         <source>Settle the card from the pile&apos;s record?</source>
         <translation>按充电桩的记录解灰？</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="246"/>
+        <location filename="../../widgets/card_dialogs.py" line="253"/>
         <source>At most %1, and a reason is needed.</source>
         <translation>最多 %1，并且必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="248"/>
+        <location filename="../../widgets/card_dialogs.py" line="255"/>
         <source>Put %1 back onto the card and clear the lock?</source>
         <translation>把 %1 退回卡内并解除灰锁？</translation>
     </message>
@@ -6257,42 +6451,42 @@
 <context>
     <name>_PileForm</name>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="149"/>
+        <location filename="../../widgets/charge_points_view.py" line="150"/>
         <source>Identity (ws://…/ocpp/&lt;identity&gt;)</source>
         <translation>桩标识（ws://…/ocpp/&lt;标识&gt;）</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="154"/>
+        <location filename="../../widgets/charge_points_view.py" line="155"/>
         <source>Community</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="155"/>
+        <location filename="../../widgets/charge_points_view.py" line="156"/>
         <source>Pile code</source>
         <translation>桩编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="156"/>
+        <location filename="../../widgets/charge_points_view.py" line="157"/>
         <source>e.g. XC01-C03</source>
         <translation>例如 XC01-C03</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="157"/>
+        <location filename="../../widgets/charge_points_view.py" line="158"/>
         <source>Pile name</source>
         <translation>桩名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="158"/>
+        <location filename="../../widgets/charge_points_view.py" line="159"/>
         <source>(the pile code)</source>
         <translation>（默认同桩编号）</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="162"/>
+        <location filename="../../widgets/charge_points_view.py" line="163"/>
         <source>Connectors</source>
         <translation>枪数</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="175"/>
+        <location filename="../../widgets/charge_points_view.py" line="186"/>
         <source>Choose the community and give the pile a code.</source>
         <translation>请选择小区并填写桩编号。</translation>
     </message>

@@ -3,11 +3,12 @@ operations run on the reader's thread, the records fill in; screenshots in both 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from app.services import cards
 from comm.mifare.classic import MifareClassic1K
@@ -131,3 +132,225 @@ def test_a_desk_without_a_master_key_makes_one_in_the_keyring(desk: Desk, qtbot,
     qtbot.waitUntil(lambda: view.ctx is not None, timeout=5000)
     assert len(bytes.fromhex(keyring.get_password("ChargeDesk", MASTER_KEY_ENTRY) or "")) == 16
     assert not view.make_key.isVisibleTo(view) and view.buttons["read"].isEnabled()
+
+
+# -- loss report, undoing it (解挂), and the blacklist on the piles ------------------------------------------
+
+
+def _piles(desk: Desk) -> dict[str, uuid.UUID]:
+    """Three e-bike piles on a bus (never polled here: no engine runs in these tests)."""
+    from app.services.provisioning import BusPlan, PilePlan, StationPlan, provision
+    from db.models import Pile
+
+    plan = StationPlan(code="T01", name="测试小区", charging_limit_w=60_000, buses=(BusPlan("bus-1", "/dev/null"),),
+                       piles=tuple(PilePlan(f"T01-P0{i}", f"{i} 号桩", ("ebike",) * 10, bus="bus-1", unit_id=i)
+                                   for i in range(1, 4)))  # fmt: skip
+    with desk.db() as s, s.begin():
+        provision(s, operator_code="TEST", operator_name="测试", stations=[plan])
+    with desk.db() as s:
+        return {p.code: p.id for p in s.scalars(select(Pile))}
+
+
+def _on_piles(desk: Desk, ids: dict[str, uuid.UUID], states: dict[str, tuple[bool, int, str | None]]) -> None:
+    """What the engine would have recorded: per pile (online, version it holds, last push error)."""
+    from db.models import Pile
+    from db.models_cards import PileBlacklist
+    from db.types import utcnow
+
+    now = utcnow()
+    with desk.db() as s, s.begin():
+        for code, (online, version, error) in states.items():
+            s.get(Pile, ids[code]).online = online  # type: ignore[union-attr]
+            row = s.get(PileBlacklist, ids[code])
+            if row is None:
+                row = PileBlacklist(pile_id=ids[code])
+                s.add(row)
+            row.list_version, row.entries, row.seen_at = version, 1 if version else None, now
+            row.pushed_at, row.error, row.failed_at = (now if version else None), error, (now if error else None)
+
+
+@pytest.fixture
+def counter(desk: Desk, qtbot, monkeypatch) -> Iterator[CardDeskView]:  # type: ignore[no-untyped-def]
+    """A desk with no reader attached (loss reports need none); dialogs answered by the test."""
+    from app.domain.permissions import Role
+    from widgets import card_desk_view
+
+    answers: dict[str, object] = {"reason": ("在物业前台找到", True), "confirm": True}
+    monkeypatch.setattr(card_desk_view.QInputDialog, "getText", lambda *a, **k: answers["reason"])
+
+    def confirm(_parent: object, text: str) -> bool:
+        answers["asked"] = text
+        return bool(answers["confirm"])
+
+    monkeypatch.setattr(card_desk_view, "confirm", confirm)
+    view = CardDeskView(desk.db, desk.by_role[Role.CARD_ADMIN], CTX, ReaderWorker(Reader(None, ports=lambda: [])))
+    view.answers = answers  # type: ignore[attr-defined]
+    qtbot.addWidget(view)
+    view.resize(1280, 800)
+    view.show()
+    yield view
+    view.shutdown()
+
+
+def _find(view: CardDeskView, qtbot, card_no: int) -> None:  # type: ignore[no-untyped-def]
+    view.search.setText(str(card_no))
+    view._on_search()
+    qtbot.waitUntil(lambda: view.found.rowCount() == 1, timeout=5000)
+    view._on_found(0, 0)
+
+
+def test_loss_report_undone_from_the_desk_with_the_push_state(counter: CardDeskView, desk: Desk,
+                                                               qtbot) -> None:  # type: ignore[no-untyped-def]
+    from tests.app.services.card_bench import CardDesk
+
+    view = counter
+    ids = _piles(desk)
+    cd = CardDesk(desk)
+    _, no = cd.issued(2000, user=desk.user("赵六"))
+    qtbot.waitUntil(lambda: "no card is reported lost" in view.blacklist_line.text(), timeout=5000)
+    assert view.blacklist_button.isVisible() and view.buttons["unloss"].text().endswith("Shift+F7")
+    _find(view, qtbot, no)
+    assert view.buttons["loss"].isEnabled() and not view.buttons["unloss"].isEnabled()
+    view.answers["reason"] = ("丢在电梯里", True)  # type: ignore[attr-defined]
+    view.buttons["loss"].click()
+    qtbot.waitUntil(lambda: view.found.item(0, 3).text() == "Reported lost — refuse", timeout=5000)
+    assert cards.blacklist(view.actor, view.db) == [no]
+    qtbot.waitUntil(lambda: "version 1 is on 0 of 3 piles" in view.blacklist_line.text(), timeout=5000)
+    assert "3 offline" in view.blacklist_line.text()  # nothing polled them yet
+    assert view.buttons["unloss"].isEnabled() and not view.buttons["loss"].isEnabled()
+
+    # the engine got the list to two piles; one is offline
+    _on_piles(desk, ids, {"T01-P01": (True, 1, None), "T01-P02": (True, 1, None), "T01-P03": (False, 0, None)})
+    view.refresh_blacklist()
+    qtbot.waitUntil(lambda: view.blacklist_line.text() == "Blacklist version 1 is on 2 of 3 piles; 1 offline will "
+                    "get it when they return", timeout=5000)  # fmt: skip
+
+    # 解挂 needs a reason: an empty one is refused before anything is written
+    before = desk.snapshot()
+    view.answers["reason"] = ("  ", True)  # type: ignore[attr-defined]
+    view.buttons["unloss"].click()
+    assert "needs a reason" in view.message.text() and desk.snapshot() == before
+    view.answers["reason"] = ("在物业前台找到", True)  # type: ignore[attr-defined]
+    view.buttons["unloss"].click()
+    asked = view.answers["asked"]  # type: ignore[attr-defined]
+    assert f"card {no}" in asked and "在物业前台找到" in asked  # the reason is read back before it is written
+    qtbot.waitUntil(lambda: "undone" in view.message.text(), timeout=5000)
+    assert cards.blacklist(view.actor, view.db) == []
+    assert view.found.item(0, 3).text() == "Active" and view.buttons["loss"].isEnabled()
+    qtbot.waitUntil(lambda: "version 2 is on 0 of 3 piles" in view.blacklist_line.text(), timeout=5000)
+    qtbot.waitUntil(lambda: view.ops.rowCount() == 3, timeout=5000)  # issue, loss report, undone
+    names = {view.ops.item(i, 2).text() for i in range(view.ops.rowCount())}
+    assert {"loss report", "loss report undone"} <= names
+
+
+def test_a_lost_card_on_the_reader_is_restored_and_the_records_say_so_in_chinese(desk: Desk, qtbot,
+                                                                                 monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from app.domain.permissions import Role
+    from tests.app.services.card_bench import CardDesk
+    from widgets import card_desk_view, i18n
+
+    cd = CardDesk(desk)
+    io, no = cd.issued(1500)
+    cards.report_loss(cd.clerk, desk.db, card_no=no, reason="丢了")
+    monkeypatch.setattr(card_desk_view.QInputDialog, "getText", lambda *a, **k: ("找到了", True))
+    monkeypatch.setattr(card_desk_view, "confirm", lambda *_: True)
+    assert i18n.install(QApplication.instance(), "zh_CN")
+    try:
+        view = CardDeskView(desk.db, desk.by_role[Role.CARD_ADMIN], CTX, ReaderWorker(Reader(None, ports=lambda: [])))
+        qtbot.addWidget(view)
+        view.show_card(cards.tap(cd.clerk, desk.db, io, CTX))  # as a tap on the reader shows it
+        assert view.buttons["unloss"].text() == "解挂\nShift+F7" and view.buttons["unloss"].isEnabled()
+        view.buttons["unloss"].click()
+        qtbot.waitUntil(lambda: view.view is not None and view.view.state == "active", timeout=5000)
+        assert "已解挂" in view.message.text()
+        qtbot.waitUntil(lambda: view.ops.rowCount() == 3, timeout=5000)
+        assert {view.ops.item(i, 2).text() for i in range(3)} == {"发卡", "挂失", "解挂"}
+        view.shutdown()
+    finally:
+        i18n.install(QApplication.instance(), "en")
+
+
+class _Engine:
+    """The engine's command door, answered by the test: push_now goes through the real service (role check,
+    the list and version from the database, audit) and only the pile's answer is played here."""
+
+    def __init__(self) -> None:
+        import concurrent.futures
+
+        self.sent: list[object] = []
+        self.futures: list[concurrent.futures.Future[object]] = []
+
+    def submit(self, cmd: object):  # type: ignore[no-untyped-def]
+        import concurrent.futures
+
+        self.sent.append(cmd)
+        fut: concurrent.futures.Future[object] = concurrent.futures.Future()
+        self.futures.append(fut)
+        return fut
+
+
+def test_the_push_dialog_lists_every_pile_and_pushes_a_failed_one_now(counter: CardDeskView, desk: Desk,
+                                                                      qtbot) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    import threading
+
+    from app.engine.commands import CommandOutcome, PushBlacklist
+    from tests.app.services.card_bench import CardDesk
+    from widgets.card_dialogs import BlacklistPushDialog
+
+    view = counter
+    ids = _piles(desk)
+    cd = CardDesk(desk)
+    _, no = cd.issued(1000)
+    cards.report_loss(cd.clerk, desk.db, card_no=no, reason="丢了")
+    _on_piles(desk, ids, {"T01-P01": (True, 1, None), "T01-P02": (True, 0, "no reply from unit 2"),
+                          "T01-P03": (False, 0, None)})  # fmt: skip
+    engine = _Engine()
+    view.engine = engine  # type: ignore[assignment]
+    dlg = view.open_blacklist()
+    qtbot.addWidget(dlg)
+    assert isinstance(dlg, BlacklistPushDialog) and dlg.isVisible()
+    qtbot.waitUntil(lambda: dlg.table.rowCount() == 3, timeout=5000)
+    rows = {dlg.table.item(i, 1).text(): i for i in range(3)}
+    assert [dlg.table.item(rows[c], 2).text() for c in ("T01-P01", "T01-P02", "T01-P03")] == [
+        "Current", "Push failed", "Offline: gets it when back"]  # fmt: skip
+    assert dlg.table.item(rows["T01-P01"], 2).background().color().name() == "#e8f5e9"
+    assert dlg.table.item(rows["T01-P02"], 2).foreground().color().name() == "#b3261e"
+    assert f"{no}" in dlg.cards.text() and "1 failed" in dlg.summary.text()
+    assert dlg.table.cellWidget(rows["T01-P01"], 8) is None and dlg.table.cellWidget(rows["T01-P03"], 8) is None
+    qtbot.waitUntil(lambda: "1 failed" in view.blacklist_line.text(), timeout=5000)  # the desk's line follows
+
+    push = dlg.table.cellWidget(rows["T01-P02"], 8).findChild(type(view.buttons["read"]))
+    assert push.text() == "Push now" and push.isEnabled()
+    push.click()
+    qtbot.waitUntil(lambda: len(engine.sent) == 1, timeout=5000)
+    cmd = engine.sent[0]
+    assert isinstance(cmd, PushBlacklist) and (cmd.pile_id, cmd.version, tuple(cmd.cards)) == (ids["T01-P02"], 1,
+                                                                                               (no,))  # fmt: skip
+    assert "pushing" in dlg.message.text()  # the window goes on: the pile has not answered yet
+    qtbot.waitUntil(lambda: dlg.table.rowCount() == 3 and not dlg.table.cellWidget(
+        rows["T01-P02"], 8).findChild(type(push)).isEnabled(), timeout=5000)  # fmt: skip
+
+    def pile_answers() -> None:  # on another thread, as the engine would
+        _on_piles(desk, ids, {"T01-P02": (True, 1, None)})
+        engine.futures[0].set_result(CommandOutcome(True, "blacklist version 1 written, 1 card read back",
+                                                    dt.datetime.now(dt.UTC)))  # fmt: skip
+
+    threading.Thread(target=pile_answers).start()
+    qtbot.waitUntil(lambda: "T01-P02: done" in dlg.message.text(), timeout=5000)
+    qtbot.waitUntil(lambda: dlg.table.item(rows["T01-P02"], 2).text() == "Current", timeout=5000)
+    assert dlg.table.cellWidget(rows["T01-P02"], 8) is None
+    qtbot.waitUntil(lambda: "is on 2 of 3 piles" in view.blacklist_line.text(), timeout=5000)
+
+
+def test_the_blacklist_is_only_for_card_clerks(desk: Desk, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.permissions import Role
+
+    view = CardDeskView(desk.db, desk.by_role[Role.MONITORING_ADMIN], CTX,
+                        ReaderWorker(Reader(None, ports=lambda: [])))  # fmt: skip
+    qtbot.addWidget(view)
+    view.show()
+    assert not view.blacklist_line.isVisible() and not view.blacklist_button.isVisible()
+    view.shutdown()
