@@ -37,10 +37,15 @@ from widgets.ops import run_background
 from widgets.ordered_settings import OrderedSettingsDialog
 
 HISTORY_H = 3
+RUNNING = ("charging", "limited")  # a car at a lower current still charges; "paused" (0 A) waits
 
 
 def _kw(w: int | None) -> str:
     return "—" if w is None else f"{w / 1000:.1f} kW"
+
+
+def amps(a: float) -> str:
+    return f"{a:.1f} A"
 
 
 class OrderedView(QWidget):
@@ -112,7 +117,8 @@ class OrderedView(QWidget):
             "below_min": self.tr("less than 6 A free"), "satisfied": self.tr("done"),
         }
         self._statuses = {"charging": self.tr("Charging"), "queued": self.tr("Queued"),
-                          "held": self.tr("Held by staff")}
+                          "held": self.tr("Held by staff"), "limited": self.tr("Limited"),
+                          "paused": self.tr("Paused (0 A)")}  # fmt: skip
         self.points = np.empty((0, 4))  # t, other kW, total kW, limit kW
         self._dirty = False
         self._timer = QTimer(self)
@@ -151,8 +157,8 @@ class OrderedView(QWidget):
         source = {"meter": self.tr("from the transformer meter"),
                   "fallback": self.tr("static fallback: the transformer meter is silent"),
                   "estimate": self.tr("estimated: no transformer meter, the configured household load")}
-        charging = sum(1 for p in st.ports if p.status == "charging")
-        queued = sum(1 for p in st.ports if p.status != "charging")
+        charging = sum(1 for p in st.ports if p.status in RUNNING)
+        queued = len(st.ports) - charging
         self.summary.setText(
             self.tr("Spare capacity %1 (%2) · charging %3 of it · %4 vehicles charging, %5 waiting")
             .replace("%1", _kw(st.spare_w)).replace("%2", source.get(st.source, st.source))
@@ -161,15 +167,14 @@ class OrderedView(QWidget):
         self._dirty = True
 
     def _fill(self, ports: tuple[OrderedPort, ...]) -> None:
-        rows = sorted(ports, key=lambda p: (p.status == "charging", p.expected_start or 0,
+        rows = sorted(ports, key=lambda p: (p.status in RUNNING, p.expected_start or 0,
                                             self._codes.get(p.pile_id, ""), p.number))
         keep = self._selected()
         self.table.setRowCount(len(rows))
         for i, p in enumerate(rows):
-            cells = [f"{self._codes.get(p.pile_id, str(p.pile_id)[:8])} #{p.number}",
-                     self._statuses.get(p.status, p.status), self._reasons.get(p.reason, p.reason),
-                     str(p.priority) if p.priority else "",
-                     self.tr("now") if p.status == "charging" else self._later(p.expected_start),
+            cells = [f"{self._codes.get(p.pile_id, str(p.pile_id)[:8])} #{p.number}", self.status_text(p),
+                     self._reasons.get(p.reason, p.reason), str(p.priority) if p.priority else "",
+                     self.tr("now") if p.status in RUNNING else self._later(p.expected_start),
                      self._later(p.expected_done)]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -180,6 +185,11 @@ class OrderedView(QWidget):
         if rows and not self._sized:  # once per community: sizing every period would cost with a thousand rows
             self.table.resizeColumnsToContents()
             self._sized = True
+
+    def status_text(self, p: OrderedPort) -> str:
+        """E.g. "Limited · 11.9 A": a car's status with the current limit in force."""
+        text = self._statuses.get(p.status, p.status)
+        return f"{text} · {amps(p.limit_a)}" if p.status == "limited" and p.limit_a is not None else text
 
     def _later(self, unix: int | None) -> str:
         """A time within the schedule ahead, else "after" its end (the plan does not see further)."""

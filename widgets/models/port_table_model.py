@@ -32,7 +32,7 @@ class PortRow:
     vehicle_class: str
     live: PortLive | None = None
     online: bool = False
-    ordered: OrderedPort | None = None  # ordered charging: charging / queued / held, expected start and finish
+    ordered: OrderedPort | None = None  # ordered charging: charging / limited / paused / queued / held, times
 
 
 class PortTableModel(QAbstractTableModel):
@@ -55,7 +55,8 @@ class PortTableModel(QAbstractTableModel):
             "METER_ERROR": self.tr("Metering error"),
         }
         self._ordered_labels = {"charging": self.tr("Charging"), "queued": self.tr("Queued"),
-                                "held": self.tr("Held by staff")}
+                                "held": self.tr("Held by staff"), "limited": self.tr("Limited"),
+                                "paused": self.tr("Paused (0 A)")}  # fmt: skip
         self._by_key: dict[tuple[uuid.UUID, int], int] = {}
         self._pile_station: dict[uuid.UUID, uuid.UUID] = {}
 
@@ -120,9 +121,11 @@ class PortTableModel(QAbstractTableModel):
         if o is None:
             return ""
         text = self._ordered_labels.get(o.status, o.status)
-        if o.status == "charging" and o.expected_done:
+        if o.status == "limited" and o.limit_a is not None:
+            text = f"{text} · {o.limit_a:.1f} A"
+        if o.status in ("charging", "limited") and o.expected_done:
             return self.tr("%1 · done ~%2").replace("%1", text).replace("%2", _hhmm(o.expected_done))
-        if o.status == "queued" and o.expected_start:
+        if o.status in ("queued", "paused") and o.expected_start:
             return self.tr("%1 · starts ~%2").replace("%1", text).replace("%2", _hhmm(o.expected_start))
         return text
 
