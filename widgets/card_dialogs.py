@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -386,7 +387,8 @@ class BlacklistPushDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        # the last column takes the rest of the width (a long error is elided; its tooltip has it all)
+        self.table.horizontalHeader().setSectionResizeMode(self.COLUMNS - 1, QHeaderView.ResizeMode.Stretch)
         lay.addWidget(self.table, 1)
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
@@ -417,7 +419,7 @@ class BlacklistPushDialog(QDialog):
         self.summary.setText(text)
         self.summary.setStyleSheet(f"font-size: 12pt; font-weight: bold; color: {colour};")
         shown = ", ".join(map(str, st.cards[:30])) + (" …" if len(st.cards) > 30 else "")
-        cards = self.tr("%1 cards on the list (newest first): %2").replace("%1", str(len(st.cards))).replace(
+        cards = self.tr("Cards on the list (%1), newest first: %2").replace("%1", str(len(st.cards))).replace(
             "%2", shown) if st.cards else ""  # fmt: skip
         if st.not_on_piles:
             cards += "\n" + self.tr("Not on the piles (their table holds %1): %2").replace("%1", str(st.capacity)) \
@@ -426,7 +428,8 @@ class BlacklistPushDialog(QDialog):
         self.table.setRowCount(len(st.piles))
         for i, p in enumerate(st.piles):
             self._fill_row(i, p)
-        self.table.resizeColumnsToContents()
+        for j in range(self.COLUMNS - 1):  # not the last: it stretches
+            self.table.resizeColumnToContents(j)
         self.statusChanged.emit(st)
 
     def _fill_row(self, i: int, p: PilePush) -> None:
@@ -457,6 +460,7 @@ class BlacklistPushDialog(QDialog):
                 button.setToolTip(self.tr("No engine in this window: the engine pushes the list by itself."))
             button.clicked.connect(lambda _=False, pid=p.pile_id, code=p.code: self.push_now(pid, code))
             holder = QWidget(self.table)
+            holder.setToolTip(p.error or "")
             row = QHBoxLayout(holder)
             row.setContentsMargins(2, 0, 2, 0)
             row.addWidget(button)

@@ -393,27 +393,27 @@
 <context>
     <name>AmountDialog</name>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="99"/>
+        <location filename="../../widgets/card_dialogs.py" line="100"/>
         <source>Amount (¥)</source>
         <translation>金额（元）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="103"/>
+        <location filename="../../widgets/card_dialogs.py" line="104"/>
         <source>Paid by</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="107"/>
+        <location filename="../../widgets/card_dialogs.py" line="108"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="124"/>
+        <location filename="../../widgets/card_dialogs.py" line="125"/>
         <source>At most %1</source>
         <translation>最多 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="127"/>
+        <location filename="../../widgets/card_dialogs.py" line="128"/>
         <source>A reason is needed.</source>
         <translation>必须填写原因。</translation>
     </message>
@@ -586,132 +586,132 @@
 <context>
     <name>BlacklistPushDialog</name>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="372"/>
+        <location filename="../../widgets/card_dialogs.py" line="373"/>
         <source>Card blacklist on the piles</source>
         <translation>充电桩上的卡黑名单</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="375"/>
+        <location filename="../../widgets/card_dialogs.py" line="376"/>
         <source>Loading …</source>
         <translation>正在读取 …</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="384"/>
+        <location filename="../../widgets/card_dialogs.py" line="385"/>
         <source>Community</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="384"/>
+        <location filename="../../widgets/card_dialogs.py" line="385"/>
         <source>Pile</source>
         <translation>充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="384"/>
+        <location filename="../../widgets/card_dialogs.py" line="385"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="384"/>
+        <location filename="../../widgets/card_dialogs.py" line="385"/>
         <source>Link</source>
         <translation>通信</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="384"/>
+        <location filename="../../widgets/card_dialogs.py" line="385"/>
         <source>Version on pile</source>
         <translation>桩内版本</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="385"/>
+        <location filename="../../widgets/card_dialogs.py" line="386"/>
         <source>Cards confirmed</source>
         <translation>已确认卡数</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="385"/>
+        <location filename="../../widgets/card_dialogs.py" line="386"/>
         <source>Last seen</source>
         <translation>最近通信</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="385"/>
+        <location filename="../../widgets/card_dialogs.py" line="386"/>
         <source>Last pushed</source>
         <translation>最近下发</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="385"/>
+        <location filename="../../widgets/card_dialogs.py" line="386"/>
         <source>Problem / action</source>
         <translation>问题 / 操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="395"/>
+        <location filename="../../widgets/card_dialogs.py" line="397"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="403"/>
+        <location filename="../../widgets/card_dialogs.py" line="405"/>
         <source>Current</source>
         <translation>已是最新</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="403"/>
+        <location filename="../../widgets/card_dialogs.py" line="405"/>
         <source>Being pushed</source>
         <translation>正在下发</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="404"/>
+        <location filename="../../widgets/card_dialogs.py" line="406"/>
         <source>Offline: gets it when back</source>
         <translation>离线：恢复后自动下发</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="404"/>
+        <location filename="../../widgets/card_dialogs.py" line="406"/>
         <source>Push failed</source>
         <translation>下发失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="405"/>
+        <location filename="../../widgets/card_dialogs.py" line="407"/>
         <source>No blacklist on this model</source>
         <translation>该型号不支持黑名单</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="420"/>
-        <source>%1 cards on the list (newest first): %2</source>
-        <translation>名单共 %1 张卡（最新在前）：%2</translation>
+        <location filename="../../widgets/card_dialogs.py" line="422"/>
+        <source>Cards on the list (%1), newest first: %2</source>
+        <translation>名单上的卡（%1 张，最新在前）：%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="423"/>
+        <location filename="../../widgets/card_dialogs.py" line="425"/>
         <source>Not on the piles (their table holds %1): %2</source>
         <translation>未下发到桩（桩内最多 %1 张）：%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="435"/>
+        <location filename="../../widgets/card_dialogs.py" line="438"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="435"/>
+        <location filename="../../widgets/card_dialogs.py" line="438"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="454"/>
+        <location filename="../../widgets/card_dialogs.py" line="457"/>
         <source>Push now</source>
         <translation>立即下发</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="457"/>
+        <location filename="../../widgets/card_dialogs.py" line="460"/>
         <source>No engine in this window: the engine pushes the list by itself.</source>
         <translation>此窗口未连接通信引擎：引擎会自动下发名单。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="475"/>
+        <location filename="../../widgets/card_dialogs.py" line="479"/>
         <source>%1: pushing the blacklist …</source>
         <translation>%1：正在下发黑名单 …</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="489"/>
+        <location filename="../../widgets/card_dialogs.py" line="493"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="489"/>
+        <location filename="../../widgets/card_dialogs.py" line="493"/>
         <source>FAILED</source>
         <translation>失败</translation>
     </message>
@@ -1125,57 +1125,57 @@
 <context>
     <name>CardDialogs</name>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="54"/>
+        <location filename="../../widgets/card_dialogs.py" line="55"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="55"/>
+        <location filename="../../widgets/card_dialogs.py" line="56"/>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="56"/>
+        <location filename="../../widgets/card_dialogs.py" line="57"/>
         <source>Alipay</source>
         <translation>支付宝</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="57"/>
+        <location filename="../../widgets/card_dialogs.py" line="58"/>
         <source>Bank transfer</source>
         <translation>银行转账</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="69"/>
+        <location filename="../../widgets/card_dialogs.py" line="70"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="70"/>
+        <location filename="../../widgets/card_dialogs.py" line="71"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="76"/>
+        <location filename="../../widgets/card_dialogs.py" line="77"/>
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="78"/>
+        <location filename="../../widgets/card_dialogs.py" line="79"/>
         <source>Yes, do it</source>
         <translation>确认办理</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="79"/>
+        <location filename="../../widgets/card_dialogs.py" line="80"/>
         <source>No</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="344"/>
+        <location filename="../../widgets/card_dialogs.py" line="345"/>
         <source>Pile blacklist: no card is reported lost.</source>
         <translation>充电桩黑名单：没有挂失的卡。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="347"/>
+        <location filename="../../widgets/card_dialogs.py" line="348"/>
         <source>Pile blacklist version %1 (%2 cards): no pile here keeps a blacklist.</source>
         <translation>充电桩黑名单第 %1 版（%2 张卡）：这里没有支持黑名单的充电桩。</translation>
     </message>
@@ -2127,72 +2127,72 @@
 <context>
     <name>IssueDialog</name>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="141"/>
+        <location filename="../../widgets/card_dialogs.py" line="142"/>
         <source>Issue a card</source>
         <translation>发卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="145"/>
+        <location filename="../../widgets/card_dialogs.py" line="146"/>
         <source>Name, phone or room</source>
         <translation>姓名、电话或房号</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="147"/>
+        <location filename="../../widgets/card_dialogs.py" line="148"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="150"/>
+        <location filename="../../widgets/card_dialogs.py" line="151"/>
         <source>Stored value</source>
         <translation>储值卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="150"/>
+        <location filename="../../widgets/card_dialogs.py" line="151"/>
         <source>Monthly</source>
         <translation>包月卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="151"/>
+        <location filename="../../widgets/card_dialogs.py" line="152"/>
         <source>Free</source>
         <translation>免费卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="151"/>
+        <location filename="../../widgets/card_dialogs.py" line="152"/>
         <source>Staff</source>
         <translation>员工卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="153"/>
+        <location filename="../../widgets/card_dialogs.py" line="154"/>
         <source>Card type</source>
         <translation>卡类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="159"/>
+        <location filename="../../widgets/card_dialogs.py" line="160"/>
         <source>Deposit (¥)</source>
         <translation>押金（元）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="160"/>
+        <location filename="../../widgets/card_dialogs.py" line="161"/>
         <source>First top-up (¥)</source>
         <translation>首次充值（元）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="161"/>
+        <location filename="../../widgets/card_dialogs.py" line="162"/>
         <source>Monthly until</source>
         <translation>包月到期日</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="162"/>
+        <location filename="../../widgets/card_dialogs.py" line="163"/>
         <source>Paid by</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="193"/>
+        <location filename="../../widgets/card_dialogs.py" line="194"/>
         <source>Choose the user.</source>
         <translation>请选择用户。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="203"/>
+        <location filename="../../widgets/card_dialogs.py" line="204"/>
         <source>Issue a %1 card to %2: deposit %3, top-up %4, total %5 (%6)?</source>
         <translation>给 %2 发一张%1：押金 %3，充值 %4，共收 %5（%6）？</translation>
     </message>
@@ -4340,37 +4340,37 @@
 <context>
     <name>ReceiptDialog</name>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="281"/>
+        <location filename="../../widgets/card_dialogs.py" line="282"/>
         <source>Receipt %1</source>
         <translation>收据 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="286"/>
+        <location filename="../../widgets/card_dialogs.py" line="287"/>
         <source>80 mm roll</source>
         <translation>80 mm 卷纸</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="288"/>
+        <location filename="../../widgets/card_dialogs.py" line="289"/>
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="299"/>
+        <location filename="../../widgets/card_dialogs.py" line="300"/>
         <source>Print…</source>
         <translation>打印…</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="300"/>
+        <location filename="../../widgets/card_dialogs.py" line="301"/>
         <source>Save PDF…</source>
         <translation>保存 PDF…</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="301"/>
+        <location filename="../../widgets/card_dialogs.py" line="302"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="330"/>
+        <location filename="../../widgets/card_dialogs.py" line="331"/>
         <source>Save receipt</source>
         <translation>保存收据</translation>
     </message>
@@ -5830,37 +5830,37 @@
 <context>
     <name>UngreyDialog</name>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="218"/>
+        <location filename="../../widgets/card_dialogs.py" line="219"/>
         <source>Un-grey the card</source>
         <translation>解灰</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="221"/>
+        <location filename="../../widgets/card_dialogs.py" line="222"/>
         <source>No record from the pile yet</source>
         <translation>尚未收到充电桩的记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="223"/>
+        <location filename="../../widgets/card_dialogs.py" line="224"/>
         <source>Decide by hand (amount back onto the card, at most %1)</source>
         <translation>人工解灰（退回卡内的金额，最多 %1）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="228"/>
+        <location filename="../../widgets/card_dialogs.py" line="229"/>
         <source>Reason (required by hand)</source>
         <translation>原因（人工解灰必填）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="244"/>
+        <location filename="../../widgets/card_dialogs.py" line="245"/>
         <source>Settle the card from the pile&apos;s record?</source>
         <translation>按充电桩的记录解灰？</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="253"/>
+        <location filename="../../widgets/card_dialogs.py" line="254"/>
         <source>At most %1, and a reason is needed.</source>
         <translation>最多 %1，并且必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="255"/>
+        <location filename="../../widgets/card_dialogs.py" line="256"/>
         <source>Put %1 back onto the card and clear the lock?</source>
         <translation>把 %1 退回卡内并解除灰锁？</translation>
     </message>
