@@ -49,6 +49,11 @@ def main() -> int:
         pile = community.pile(code)
         run.sim.call(pile.inject_short, 9, run.site.clock.now())  # an alarm to show
         wallbox = unknown_wallbox(run)  # a charge point waiting for approval, for the Charge points tab
+        # the Ordered charging tab needs a control step of the community (its first may wait for fresh readings)
+        end = time.monotonic() + 120
+        while not run.engine.snapshot().ordered and time.monotonic() < end:
+            pump(app, 1)
+        print("ordered charging:", "running" if run.engine.snapshot().ordered else "no step yet (tab shot empty)")
         for lang in ("zh_CN", "en"):
             i18n.install(app, lang)
             settings = QSettings(str(tmp / f"ui-{lang}.ini"), QSettings.Format.IniFormat)
@@ -95,6 +100,12 @@ def main() -> int:
                     pump(app, 2)
                 w.grab().save(str(out / f"{name}-{lang}.png"))
                 print(out / f"{name}-{lang}.png")
+                if name == "card_desk":  # the card blacklist on every pile, as "Blacklist on the piles…" opens it
+                    dlg = w.card_desk.open_blacklist()
+                    pump(app, 2)
+                    dlg.grab().save(str(out / f"card_blacklist-{lang}.png"))
+                    print(out / f"card_blacklist-{lang}.png")
+                    dlg.close()
             w.close()
             bridge.close()
     finally:
