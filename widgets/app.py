@@ -27,6 +27,7 @@ from app.services.stations import list_stations, move_pile
 from db.engine import default_url, session_factory, session_scope
 from widgets import i18n
 from widgets.bridge import EngineBridge
+from widgets.gc_gui import collect_on_gui_thread
 from widgets.login_dialog import sign_in
 from widgets.look import install_font
 from widgets.main_window import Backend, MainWindow
@@ -41,6 +42,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("ChargeDesk")
     app.setApplicationName("ChargeDesk")
     install_font(app)
+    collect_on_gui_thread(app)
     i18n.install(app, i18n.chosen_language(QSettings("ChargeDesk", "ChargeDesk")))
     return app
 

@@ -21,16 +21,20 @@ class _Relay(QObject):
 class _Job(QRunnable, Generic[T]):
     def __init__(self, fn: Callable[[], T], relay: _Relay) -> None:
         super().__init__()
-        self.fn = fn
-        self.relay = relay
+        # The function (a closure over a view, often) and the relay travel back to the GUI thread with the
+        # outcome, so their last references — and any widget they keep alive — are dropped there: a widget
+        # freed in a pool thread can deadlock the console (see widgets/gc_gui.py).
+        self._parts: list[Any] = [fn, relay]
 
     def run(self) -> None:
+        fn, relay = self._parts
+        self._parts.clear()
         try:
-            result = self.fn()
+            result = fn()
         except Exception as exc:  # delivered to the caller's failure handler, never lost
-            self.relay.failed.emit(exc)
+            relay.failed.emit((exc, fn, relay))
         else:
-            self.relay.succeeded.emit(result)
+            relay.succeeded.emit((result, fn, relay))
 
 
 _live: set[_Relay] = set()  # keep relays alive until their job reports
@@ -41,14 +45,15 @@ def _relay(on_success: Callable[[T], Any], on_failure: Callable[[Exception], Any
     relay = _Relay(parent)
     _live.add(relay)
 
-    def ok(result: object) -> None:
+    # Payloads are (outcome, *what the sender held): the extra references end here, on the GUI thread.
+    def ok(payload: tuple[Any, ...]) -> None:
         _live.discard(relay)
-        on_success(result)  # type: ignore[arg-type]
+        on_success(payload[0])
 
-    def bad(exc: object) -> None:
+    def bad(payload: tuple[Any, ...]) -> None:
         _live.discard(relay)
         if on_failure is not None:
-            on_failure(exc)  # type: ignore[arg-type]
+            on_failure(payload[0])
 
     relay.succeeded.connect(ok)
     relay.failed.connect(bad)
@@ -65,16 +70,17 @@ def when_done(fut: concurrent.futures.Future[T], on_success: Callable[[T], Any],
               on_failure: Callable[[Exception], Any] | None = None, *, parent: QObject | None = None) -> None:
     """Call `on_success(result)` or `on_failure(exc)` on the GUI thread once `fut` (e.g. a command the engine
     runs) has finished; nothing waits for it meanwhile, neither the GUI nor a pool thread."""
-    relay = _relay(on_success, on_failure, parent)
+    held = [_relay(on_success, on_failure, parent)]  # emptied by the callback: the future keeps no relay
 
     def finished(f: concurrent.futures.Future[T]) -> None:
+        relay = held.pop()
         try:
             try:
                 result = f.result()
             except Exception as exc:  # includes a cancelled future
-                relay.failed.emit(exc)
+                relay.failed.emit((exc, relay))
             else:
-                relay.succeeded.emit(result)
+                relay.succeeded.emit((result, relay))
         except RuntimeError:  # the window that asked is gone (its relay with it): nobody to tell
             _live.discard(relay)
 
