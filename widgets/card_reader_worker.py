@@ -65,9 +65,9 @@ class ReaderWorker(QObject):
         self._live.add(relay)
 
         def done(cb: Callable[[Any], Any]) -> Callable[[object], None]:
-            def call(value: object) -> None:
+            def call(payload: tuple[Any, ...]) -> None:
                 self._live.discard(relay)
-                cb(value)
+                cb(payload[0])
 
             return call
 
@@ -95,14 +95,18 @@ class ReaderWorker(QObject):
             if job is None:
                 return
             fn, relay = job
+            del job
+            # What the job held goes back to the GUI thread with its outcome and is released there (a widget
+            # freed on this thread can deadlock the console: widgets/gc_gui.py).
             try:
                 result = self.reader.run(fn)
             except Exception as exc:  # delivered to the caller, never lost
                 self._status_from(exc)
-                relay.failed.emit(exc)
+                relay.failed.emit((exc, fn, relay))
             else:
                 self._set_connected(True)
-                relay.succeeded.emit(result)
+                relay.succeeded.emit((result, fn, relay))
+            del fn, relay
 
     def _poll(self) -> None:
         try:
