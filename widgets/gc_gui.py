@@ -32,11 +32,6 @@ class GuiThreadCollector(QObject):
         generation = 2 if self._ticks % _FULL_EVERY == 0 else 1 if self._ticks % _MIDDLE_EVERY == 0 else 0
         gc.collect(generation)
 
-    def stop(self) -> None:
-        self._timer.stop()
-        gc.collect()
-        gc.enable()
-
 
 _collector: GuiThreadCollector | None = None
 

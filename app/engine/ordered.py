@@ -265,7 +265,7 @@ class OrderedRuntime:
             await self._release(cfg)
             return False
         if self.unconfirmed:
-            await self._settle_unconfirmed()
+            await self._settle_unconfirmed(cfg.station_id)
         now = time.time()
         reqs, keys, controlled_w, measuring = build_requests(self, cfg, now)
         cap = self._capacity(cfg, now, controlled_w)
@@ -312,10 +312,12 @@ class OrderedRuntime:
         self._log(key, "ordered_queued", "info", f"queued ({why}): {entry.owed_min} min still owed")
         await self._save([entry], [])
 
-    async def _settle_unconfirmed(self) -> None:
+    async def _settle_unconfirmed(self, station_id: uuid.UUID) -> None:
         """A stop that timed out but took effect is a hold: the resident keeps the minutes owed. One that did not
         take effect leaves the port running, and the allocation decides about it again."""
         for key, (entry, running_id) in list(self.unconfirmed.items()):
+            if entry.station_id != station_id:
+                continue  # that station's own step decides it
             live = self.engine.store.port_live(*key)
             if live is None or (live.state.active and live.session_id == running_id):
                 if time.time() - entry.queued_at.timestamp() > self.tuning.unconfirmed_s:
