@@ -8,31 +8,18 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.journal import CARD_ACCOUNTS, NORMAL_SIGN, PayMethod, TxnKind, fingerprint, legs_for
+from app.domain.journal import CARD_ACCOUNTS, SYSTEM_ACCOUNTS, PayMethod, TxnKind, fingerprint, legs_for
 from app.domain.permissions import Actor
-from app.services.ledger_setup import ensure_system_accounts
+from app.services.ledger_setup import ensure_ledger_accounts
 from app.services.wallets import _INSERT_ENTRIES, _INSERT_TXN, _SELECT_ACCOUNTS, _apply_delta, _next_receipt
-from db.models_ledger import LedgerAccount
 from db.types import utcnow
 
 
 def ensure_card_accounts(s: Session) -> None:
-    """Make the card accounts that are missing; another desk making them at the same moment is fine (each
-    insert is in a savepoint, and a duplicate just means it is there now)."""
-    ensure_system_accounts(s)
-    have = set(s.scalars(select(LedgerAccount.code).where(LedgerAccount.user_id.is_(None))))
-    for acc in CARD_ACCOUNTS:
-        if acc.code not in have:
-            try:
-                with s.begin_nested():
-                    s.add(LedgerAccount(code=acc.code, kind=acc.kind, name=acc.name,
-                                        normal_sign=NORMAL_SIGN[acc.kind], balance_fen=0))  # fmt: skip
-            except IntegrityError:
-                pass
+    """Make the card accounts that are missing (another desk making them at the same moment is fine)."""
+    ensure_ledger_accounts(s, (*SYSTEM_ACCOUNTS, *CARD_ACCOUNTS))
 
 
 def post(s: Session, actor: Actor, kind: TxnKind, amount_fen: int, *, key: str, method: PayMethod | str | None = None,

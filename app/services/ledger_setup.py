@@ -6,11 +6,13 @@ Called inside other services' transactions (first run, user registration); not u
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.journal import NORMAL_SIGN, SYSTEM_ACCOUNTS, AccountKind, wallet_code
+from app.domain.journal import NORMAL_SIGN, SYSTEM_ACCOUNTS, AccountKind, SystemAccount, wallet_code
 from db.models_ledger import LedgerAccount
 from db.models_people import UserGroup
 
@@ -22,13 +24,26 @@ DEFAULT_GROUPS: tuple[tuple[str, str], ...] = (
 )
 
 
-def ensure_system_accounts(session: Session) -> None:
+def ensure_ledger_accounts(session: Session, accounts: Iterable[SystemAccount]) -> None:
+    """Make the system accounts that are missing, in the caller's transaction.
+
+    Two desks (or two settlement workers) may both find an account missing and insert it at the same moment;
+    each insert is in its own savepoint, so the loser's duplicate only means the row is there now and the
+    caller's transaction goes on (PostgreSQL would otherwise abort the whole transaction)."""
     have = set(session.scalars(select(LedgerAccount.code).where(LedgerAccount.user_id.is_(None))))
-    for acc in SYSTEM_ACCOUNTS:
-        if acc.code not in have:
-            session.add(LedgerAccount(code=acc.code, kind=acc.kind, name=acc.name, normal_sign=NORMAL_SIGN[acc.kind],
-                                      balance_fen=0))  # fmt: skip
-    session.flush()
+    for acc in accounts:
+        if acc.code in have:
+            continue
+        try:
+            with session.begin_nested():
+                session.add(LedgerAccount(code=acc.code, kind=acc.kind, name=acc.name,
+                                          normal_sign=NORMAL_SIGN[acc.kind], balance_fen=0))  # fmt: skip
+        except IntegrityError:
+            pass
+
+
+def ensure_system_accounts(session: Session) -> None:
+    ensure_ledger_accounts(session, SYSTEM_ACCOUNTS)
 
 
 def seed_default_groups(session: Session) -> list[str]:

@@ -30,7 +30,7 @@ from sqlalchemy import Table, bindparam, insert, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.journal import NORMAL_SIGN, REVENUE, TxnKind, fingerprint, wallet_code
+from app.domain.journal import REVENUE, SYSTEM_ACCOUNTS, TxnKind, fingerprint, wallet_code
 from app.domain.permissions import Actor
 from app.domain.settlement import (
     SETTLEMENT_ACCOUNTS,
@@ -45,7 +45,7 @@ from app.domain.settlement import (
 )
 from app.domain.tariffs import PolicyKind
 from app.services import audit
-from app.services.ledger_setup import ensure_system_accounts
+from app.services.ledger_setup import ensure_ledger_accounts
 from app.services.tariffs import TariffBook
 from app.services.unit import Db, transaction
 from db.models import ChargeSession, OfflineRecord, Pile, Port
@@ -102,13 +102,7 @@ def system_actor(db: Db) -> Actor:
 
 
 def ensure_accounts(s: Session) -> None:
-    ensure_system_accounts(s)
-    have = set(s.scalars(select(LedgerAccount.code).where(LedgerAccount.user_id.is_(None))))
-    for acc in SETTLEMENT_ACCOUNTS:
-        if acc.code not in have:
-            s.add(LedgerAccount(code=acc.code, kind=acc.kind, name=acc.name, normal_sign=NORMAL_SIGN[acc.kind],
-                                balance_fen=0))  # fmt: skip
-    s.flush()
+    ensure_ledger_accounts(s, (*SYSTEM_ACCOUNTS, *SETTLEMENT_ACCOUNTS))
 
 
 def pending_ids(s: Session, limit: int, *, received_before: datetime | None = None) -> list[uuid.UUID]:

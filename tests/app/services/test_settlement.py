@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.domain.journal import wallet_code
 from app.domain.permissions import Role
 from app.domain.tariffs import DEFAULT_BANDS, Policy, PolicyKind
 from app.services import ledger_queries, tariffs
-from app.services.settlement import SYSTEM_LOGIN, settle_pending
+from app.services.settlement import SYSTEM_LOGIN, ensure_accounts, settle_pending
+from app.services.unit import transaction
 from db.models_billing import ChargeOrder, Settlement
 from db.models_ledger import JournalEntry, JournalTxn, LedgerAccount
 from tests.app.services.billing_site import T0, Billing, make_billing
@@ -107,6 +109,39 @@ def test_two_workers_racing_settle_each_record_once(billing: Billing) -> None:
             JournalTxn.idempotency_key.like("settle:%"))) == 60
     assert balance(b, "coinbox") == 6000
     desk.assert_books_ok()
+
+
+def test_a_second_desk_making_the_settlement_accounts_at_the_same_moment_goes_on(desk: Desk) -> None:
+    """Two workers both find `coinbox` missing: the second one's insert waits on the first's, then finds it
+    there — its own transaction must go on, not die on the unique key (a CI failure on PostgreSQL)."""
+    if desk.db.kw["bind"].dialect.name != "postgresql":
+        pytest.skip("SQLite lets one writer in at a time (BEGIN IMMEDIATE); the race is PostgreSQL's")
+    first = desk.db()
+    ensure_accounts(first)  # inserted, not committed yet
+    errors: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            with transaction(desk.db) as s:
+                ensure_accounts(s)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    t = threading.Thread(target=second)
+    t.start()
+    with desk.db() as probe:  # until the second desk's insert is waiting on the first one's row lock
+        deadline = time.monotonic() + 10
+        while not probe.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                    "AND datname = current_database()")):  # fmt: skip
+            assert time.monotonic() < deadline, "the second desk never waited on the first"
+            probe.rollback()
+            time.sleep(0.02)
+    first.commit()
+    first.close()
+    t.join(10)
+    assert errors == []
+    with desk.db() as s:
+        assert s.scalar(select(func.count()).select_from(LedgerAccount).where(LedgerAccount.code == "coinbox")) == 1
 
 
 def test_a_record_that_disagrees_with_the_live_view_is_flagged_not_overwritten(billing: Billing) -> None:
