@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from app.cp_cli import add_parser as add_cp_parser
 
-    add_cp_parser(sub)  # chargedesk cp list|register|approve|reject|key
+    add_cp_parser(sub)  # chargedesk cp list|register|approve|reject|readmit|key
 
     from app.om_cli import add_parser as add_om_parser
 

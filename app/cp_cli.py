@@ -1,4 +1,4 @@
-"""`chargedesk cp list|register|approve|reject|key`: car charge points (OCPP 1.6J) from a terminal.
+"""`chargedesk cp list|register|approve|reject|readmit|key`: car charge points (OCPP 1.6J) from a terminal.
 
 Signs in as a staff account first (the services check the role and write the audit trail). A new
 key is printed once, to be typed into the wallbox; it is kept in this desk's OS keyring when there is
@@ -21,7 +21,7 @@ from db.migrate import upgrade
 
 
 def add_parser(sub: Any) -> None:
-    cp = sub.add_parser("cp", help="car charge points (OCPP 1.6J): list, register, approve, reject, new key")
+    cp = sub.add_parser("cp", help="car charge points (OCPP 1.6J): list, register, approve, reject, readmit, new key")
     cp_sub = cp.add_subparsers(dest="cp_command", required=True)
 
     def common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -41,6 +41,8 @@ def add_parser(sub: Any) -> None:
             p.add_argument("--profile", type=int, default=1, choices=(0, 1, 2),
                            help="security profile: 0 none, 1 Basic auth, 2 Basic auth over TLS")
     common(cp_sub.add_parser("reject", help="refuse a charge point from now on")).add_argument("identity")
+    common(cp_sub.add_parser("readmit", help="accept again one rejected after approval (keeps its pile and key)")
+           ).add_argument("identity")
     common(cp_sub.add_parser("key", help="a new key for a charge point")).add_argument("identity")
 
 
@@ -70,6 +72,10 @@ def run_cp_cli(args: argparse.Namespace) -> int:
         if args.cp_command == "reject":
             charge_points.reject_charge_point(actor, db, args.identity)
             print(f"{args.identity} rejected / 已拒绝")
+            return 0
+        if args.cp_command == "readmit":
+            charge_points.readmit_charge_point(actor, db, args.identity)
+            print(f"{args.identity} accepted again / 已重新接受")
             return 0
         if args.cp_command == "key":
             key = charge_points.set_key(actor, db, _store(), args.identity)

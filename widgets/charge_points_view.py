@@ -292,6 +292,7 @@ class ChargePointsView(QWidget):
         header.setSectionResizeMode(self.COLUMNS - 1, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._enable)
         self.table.cellDoubleClicked.connect(lambda _r, _c: self._double())
+        self.outcome = ""
         self.status = QLabel("", self)
         self.status.setWordWrap(True)
         lay = QVBoxLayout(self)
@@ -341,6 +342,11 @@ class ChargePointsView(QWidget):
     def _failed(self, exc: Exception) -> None:
         self.loading = False
         self.error(exc)
+
+    def say(self, text: str) -> None:
+        """What the last action did: kept in the status line (with the counts) until the next one."""
+        self.outcome = text
+        self.status.setText(text)
 
     def error(self, exc: Exception) -> None:
         self.status.setText(f"<span style='color:#d9343a'>{error_text(exc)}</span>")
@@ -399,8 +405,9 @@ class ChargePointsView(QWidget):
         if select >= 0:
             self.table.selectRow(select)
         total, waiting = len(self.snapshot.points), len(self.pending())
-        self.status.setText(self.tr("%1 charge points, %2 waiting for approval.").replace("%1", str(total))
-                            .replace("%2", str(waiting)))
+        counts = self.tr("%1 charge points, %2 waiting for approval.").replace("%1", str(total)) \
+            .replace("%2", str(waiting))
+        self.status.setText(f"{self.outcome} {counts}" if self.outcome else counts)
         self._enable()
 
     def current(self) -> ChargePointInfo | None:
@@ -409,7 +416,10 @@ class ChargePointsView(QWidget):
 
     def _enable(self) -> None:
         c = self.current()
-        self.buttons["approve"].setEnabled(c is not None and c.status != "accepted" and c.pile_id is None)
+        # A pending one is approved with a community and a key; a rejected one that was approved before is
+        # accepted again as it was (its pile, history and key kept).
+        self.buttons["approve"].setEnabled(c is not None and c.status != "accepted"
+                                           and (c.pile_id is None or c.status == "rejected"))
         self.buttons["reject"].setEnabled(c is not None and c.status != "rejected")
         self.buttons["key"].setEnabled(c is not None and c.status == "accepted" and c.security_profile > 0)
         self.buttons["ocpp"].setEnabled(c is not None and c.pile_id is not None and c.status == "accepted")
@@ -437,11 +447,18 @@ class ChargePointsView(QWidget):
         c = self.current()
         if c is None:
             return
+        if c.status == "rejected" and c.pile_id is not None:
+            text = self.tr("Accept %1 again? It keeps its pile, its history and its key, and is accepted the next "
+                           "time it connects.").replace("%1", c.identity)
+            if QMessageBox.question(self, self.tr("Accept charge point again"), text) \
+                    == QMessageBox.StandardButton.Yes:
+                self.run_readmit(c.identity)
+            return
         dlg = ApproveDialog(self.db, self.actor, self.store, c, self.snapshot.stations, self)
         if dlg.exec() and dlg.result_info is not None:
             info, key = dlg.result_info
-            self.status.setText(self.tr("%1 approved: it is accepted when it connects with its new key.")
-                                .replace("%1", info.identity))
+            self.say(self.tr("%1 approved: it is accepted when it connects with its new key.")
+                     .replace("%1", info.identity))
             self.show_key(info.identity, key)
             self.refresh()
 
@@ -449,7 +466,7 @@ class ChargePointsView(QWidget):
         dlg = RegisterDialog(self.db, self.actor, self.store, self.snapshot.stations, self)
         if dlg.exec() and dlg.result_info is not None:
             info, key = dlg.result_info
-            self.status.setText(self.tr("%1 registered.").replace("%1", info.identity))
+            self.say(self.tr("%1 registered.").replace("%1", info.identity))
             if info.security_profile:
                 self.show_key(info.identity, key)
             self.refresh()
@@ -468,10 +485,20 @@ class ChargePointsView(QWidget):
         actor, db = self.actor, self.db
 
         def done(info: ChargePointInfo) -> None:
-            self.status.setText(self.tr("%1 rejected.").replace("%1", info.identity))
+            self.say(self.tr("%1 rejected.").replace("%1", info.identity))
             self.refresh()
 
         run_background(lambda: cps.reject_charge_point(actor, db, identity), done, self.error, parent=self)
+
+    def run_readmit(self, identity: str) -> None:
+        actor, db = self.actor, self.db
+
+        def done(info: ChargePointInfo) -> None:
+            self.say(self.tr("%1 accepted again: it is let in the next time it connects.")
+                     .replace("%1", info.identity))
+            self.refresh()
+
+        run_background(lambda: cps.readmit_charge_point(actor, db, identity), done, self.error, parent=self)
 
     def new_key(self) -> None:
         c = self.current()

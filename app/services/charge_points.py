@@ -143,6 +143,24 @@ def reject_charge_point(actor: Actor, db: Db, identity: str) -> ChargePointInfo:
         return _info(cp)
 
 
+def readmit_charge_point(actor: Actor, db: Db, identity: str) -> ChargePointInfo:
+    """Accept again a charge point that was rejected after it had been approved: it keeps its pile, its history
+    and its key, and is accepted on its next BootNotification. (One never approved goes through approval.)"""
+    with write(db, actor, Permission.MANAGE_PILES) as s:
+        cp = s.scalar(select(ChargePoint).where(ChargePoint.identity == identity))
+        if cp is None:
+            raise NotFound("充电桩", "charge point", identity)
+        if cp.status != "rejected":
+            raise Conflict(f"充电桩 {identity} 未被拒绝", f"charge point {identity} is not rejected")
+        if cp.pile_id is None:
+            raise Conflict(f"充电桩 {identity} 尚未批准过，请先批准并分配小区",
+                           f"charge point {identity} was never approved: approve it and choose its community")
+        cp.status = "accepted"
+        audit.append(s, actor, "charge_point.readmitted", "charge_point", cp.id, before={"status": "rejected"},
+                     after={"status": "accepted"})
+        return _info(cp)
+
+
 def set_key(actor: Actor, db: Db, secrets: SecretStore, identity: str, key: str | None = None) -> str:
     """A new key for a charge point (it must be configured on the wallbox too); returns the key."""
     key = key or generate_key()

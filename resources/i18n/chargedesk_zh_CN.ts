@@ -1311,116 +1311,131 @@
         <translation>连接</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/charge_points_view.py" line="334"/>
+        <location filename="../../widgets/charge_points_view.py" line="335"/>
         <source>⚠ %n charge point(s) waiting for approval — click to list them</source>
         <translation>
             <numerusform>⚠ 有 %n 台充电桩等待接入审批 — 点击查看</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/charge_points_view.py" line="336"/>
+        <location filename="../../widgets/charge_points_view.py" line="337"/>
         <source>⚠ %n charge point(s) waiting for approval by a facility administrator</source>
         <translation>
             <numerusform>⚠ 有 %n 台充电桩等待设施管理员审批接入</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="372"/>
+        <location filename="../../widgets/charge_points_view.py" line="378"/>
         <source>waiting for approval</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="372"/>
+        <location filename="../../widgets/charge_points_view.py" line="378"/>
         <source>approved</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="373"/>
+        <location filename="../../widgets/charge_points_view.py" line="379"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="374"/>
+        <location filename="../../widgets/charge_points_view.py" line="380"/>
         <source>0 · no password</source>
         <translation>0 · 无密码</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="374"/>
+        <location filename="../../widgets/charge_points_view.py" line="380"/>
         <source>1 · password</source>
         <translation>1 · 密码认证</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="374"/>
+        <location filename="../../widgets/charge_points_view.py" line="380"/>
         <source>2 · password + TLS</source>
         <translation>2 · 密码 + TLS</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="375"/>
+        <location filename="../../widgets/charge_points_view.py" line="381"/>
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="375"/>
+        <location filename="../../widgets/charge_points_view.py" line="381"/>
         <source>connected, accepted</source>
         <translation>已连接，已接受</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="376"/>
+        <location filename="../../widgets/charge_points_view.py" line="382"/>
         <source>connected, held for approval</source>
         <translation>已连接，等待审批</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="376"/>
+        <location filename="../../widgets/charge_points_view.py" line="382"/>
         <source>refused</source>
         <translation>已拒绝连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="377"/>
+        <location filename="../../widgets/charge_points_view.py" line="383"/>
         <source>wrong key</source>
         <translation>密钥错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="377"/>
+        <location filename="../../widgets/charge_points_view.py" line="383"/>
         <source>disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="402"/>
+        <location filename="../../widgets/charge_points_view.py" line="408"/>
         <source>%1 charge points, %2 waiting for approval.</source>
         <translation>共 %1 台充电桩，%2 台待审批。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="443"/>
+        <location filename="../../widgets/charge_points_view.py" line="451"/>
+        <source>Accept %1 again? It keeps its pile, its history and its key, and is accepted the next time it connects.</source>
+        <translation>重新接受 %1？它保留原有的充电桩、历史记录和密钥，下次连接时即被接受。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="453"/>
+        <source>Accept charge point again</source>
+        <translation>重新接受充电桩</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="460"/>
         <source>%1 approved: it is accepted when it connects with its new key.</source>
         <translation>已批准 %1：它用新密钥重新连接后即被接受。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="452"/>
+        <location filename="../../widgets/charge_points_view.py" line="469"/>
         <source>%1 registered.</source>
         <translation>已登记 %1。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="461"/>
+        <location filename="../../widgets/charge_points_view.py" line="478"/>
         <source>Reject %1? It is refused whenever it connects, until it is approved again.</source>
         <translation>拒绝 %1？此后它每次连接都会被拒绝，直到再次批准。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="463"/>
+        <location filename="../../widgets/charge_points_view.py" line="480"/>
         <source>Reject charge point</source>
         <translation>拒绝充电桩接入</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="471"/>
+        <location filename="../../widgets/charge_points_view.py" line="488"/>
         <source>%1 rejected.</source>
         <translation>已拒绝 %1。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="480"/>
+        <location filename="../../widgets/charge_points_view.py" line="497"/>
+        <source>%1 accepted again: it is let in the next time it connects.</source>
+        <translation>已重新接受 %1：下次连接时即可接入。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/charge_points_view.py" line="507"/>
         <source>Give %1 a new key? Its old key stops working at once: the charge point is refused until the new key is configured on it.</source>
         <translation>为 %1 更换密钥？旧密钥立即失效：在桩上配置新密钥之前，它的连接都会被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="482"/>
+        <location filename="../../widgets/charge_points_view.py" line="509"/>
         <source>New key</source>
         <translation>更换密钥</translation>
     </message>
@@ -2549,27 +2564,27 @@
         <translation>发卡台</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="509"/>
+        <location filename="../../widgets/charge_points_view.py" line="536"/>
         <source>Charge points (%1 waiting for approval)…</source>
         <translation>车桩接入（%1 台待审批）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="511"/>
+        <location filename="../../widgets/charge_points_view.py" line="538"/>
         <source>Charge points…</source>
         <translation>车桩接入…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="515"/>
+        <location filename="../../widgets/charge_points_view.py" line="542"/>
         <source>⚑ %1 charge point(s) waiting for approval</source>
         <translation>⚑ %1 台车桩待接入审批</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="527"/>
+        <location filename="../../widgets/charge_points_view.py" line="554"/>
         <source>Charge points</source>
         <translation>车桩接入</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="536"/>
+        <location filename="../../widgets/charge_points_view.py" line="563"/>
         <location filename="../../widgets/maintenance.py" line="84"/>
         <source>Maintenance</source>
         <translation>运维</translation>

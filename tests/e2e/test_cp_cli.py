@@ -1,4 +1,4 @@
-"""`chargedesk cp`: register, list and reject car charge points from a terminal (signed in, audited)."""
+"""`chargedesk cp`: register, list, reject and accept again car charge points from a terminal (signed in, audited)."""
 
 from __future__ import annotations
 
@@ -43,4 +43,11 @@ def test_register_list_and_reject(tmp_path: Path) -> None:
     assert cli(tmp_path, url, "reject", "WALLBOX-9").returncode == 0
     again = cli(tmp_path, url, "register", "WALLBOX-9", "--station", "T01", "--pile", "T01-C10")
     assert again.returncode == 1 and "already registered" in again.stderr
+    back = cli(tmp_path, url, "readmit", "WALLBOX-9")
+    assert back.returncode == 0 and "accepted again" in back.stdout, back.stderr
+    with db() as s:
+        cp = s.scalars(select(ChargePoint).where(ChargePoint.identity == "WALLBOX-9")).one()
+        assert cp.status == "accepted" and verify_key(key, cp.password_hash)  # the same pile and key as before
+    twice = cli(tmp_path, url, "readmit", "WALLBOX-9")
+    assert twice.returncode == 1 and "is not rejected" in twice.stderr
     engine.dispose()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy import select
 
 from app.domain.charge_point_auth import hash_key, verify_key
+from app.domain.errors import Conflict
 from app.domain.permissions import Actor, Role
 from app.engine.ocpp_store import register_pending
 from app.services import accounts, audit, charge_points
@@ -171,6 +172,29 @@ def test_rejecting_a_waiting_charge_point(db: Db, qtbot, monkeypatch: pytest.Mon
     qtbot.waitUntil(lambda: any(r[0] == "XC02-C01" and r[1] == "rejected" for r in texts(v)), timeout=5000)
     assert status_of(db, "XC02-C01").status == "rejected"
     assert "1 charge point" in v.notice.text() and v.status.text().endswith("1 waiting for approval.")
+
+
+def test_an_approved_charge_point_rejected_by_mistake_is_accepted_again_with_its_pile_and_key(  # type: ignore[no-untyped-def]
+        db: Db, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    people = staff(db)
+    v = view(db, people["fac"], qtbot)
+    before = status_of(db, "XC01-C01")
+    v.select("XC01-C01")
+    assert not v.buttons["approve"].isEnabled()
+    yes(monkeypatch)
+    v.buttons["reject"].click()
+    qtbot.waitUntil(lambda: any(r[0] == "XC01-C01" and r[1] == "rejected" for r in texts(v)), timeout=5000)
+    v.select("XC01-C01")
+    assert v.buttons["approve"].isEnabled() and not v.buttons["reject"].isEnabled()
+    v.buttons["approve"].click()  # no approval dialog: it keeps its community, pile and key
+    qtbot.waitUntil(lambda: any(r[0] == "XC01-C01" and r[1] == "approved" for r in texts(v)), timeout=5000)
+    after = status_of(db, "XC01-C01")
+    assert (after.status, after.pile_id, after.password_hash) == ("accepted", before.pile_id, before.password_hash)
+    assert "accepted again" in v.status.text()
+    entries = audit.query_audit(people["boss"], db, AuditFilter(action="charge_point.readmitted"))
+    assert [e.actor_login for e in entries] == [people["fac"].login]
+    with pytest.raises(Conflict):  # accepted already: nothing to accept again
+        charge_points.readmit_charge_point(people["fac"], db, "XC01-C01")
 
 
 def test_a_new_key_is_shown_once_and_the_old_one_stops_working(db: Db, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
