@@ -9,12 +9,8 @@ gaps, device turnaround). Faults are injectable while running: CRC noise, silent
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import errno
 import logging
-import os
 import random
-import tty
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +19,7 @@ from pathlib import Path
 from pymodbus.framer import FramerRTU
 from pymodbus.pdu import DecodePDU
 
+from comm.sim.pty_line import PtyLine, corrupt_one_byte
 from comm.sim.slave import PileRegisterServer
 
 log = logging.getLogger(__name__)
@@ -58,7 +55,7 @@ class BusStats:
     frames: int = 0
 
 
-class RtuBusServer:
+class RtuBusServer(PtyLine):
     """Serves the piles of one RS-485 line on a pseudo-terminal."""
 
     def __init__(
@@ -74,58 +71,22 @@ class RtuBusServer:
         self.servers = servers
         self.baudrate = baudrate
         self.turnaround_s = turnaround_s
-        self.link = link
+        super().__init__(link, "bus")
         self.rng = rng or random.Random(0)
         self.is_powered = is_powered or (lambda unit: True)
         self.faults = BusFaults()
         self.stats = BusStats()
         self._framer = FramerRTU(DecodePDU(is_server=True))
-        self._master = self._slave = -1
         self._buf = b""
         self._first_byte_at = 0.0
         self._bus_free_at = 0.0
         self._flush_handle: asyncio.TimerHandle | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self.device = ""
-
-    async def start(self) -> str:
-        """Open the pty and start serving; returns the device path clients open."""
-        self._master, self._slave = os.openpty()
-        tty.setraw(self._slave)  # no echo, no line discipline: bytes like 0x03/0x0D pass untouched
-        os.set_blocking(self._master, False)
-        self.device = os.ttyname(self._slave)
-        if self.link is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.link.unlink()
-            self.link.symlink_to(self.device)
-        asyncio.get_running_loop().add_reader(self._master, self._on_readable)
-        return str(self.link or self.device)
-
-    async def stop(self) -> None:
-        loop = asyncio.get_running_loop()
-        if self._master >= 0:
-            loop.remove_reader(self._master)
-        for task in list(self._tasks):
-            task.cancel()
-        for fd in (self._master, self._slave):
-            if fd >= 0:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-        self._master = self._slave = -1
-        if self.link is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.link.unlink()
 
     # -- receive -------------------------------------------------------------------------------
     def _on_readable(self) -> None:
         loop = asyncio.get_running_loop()
-        try:
-            data = os.read(self._master, 4096)
-        except BlockingIOError:
-            return
-        except OSError as exc:  # EIO when no client holds the slave side: wait for one
-            if exc.errno != errno.EIO:
-                log.warning("bus read failed: %s", exc)
+        data = self._read()
+        if data is None:
             return
         now = loop.time()
         if not self._buf:
@@ -180,24 +141,14 @@ class RtuBusServer:
         reply = server.handle(pdu)  # type: ignore[arg-type]
         frame = self._framer.buildFrame(reply)
         if self.faults.noise_rate and self.rng.random() < self.faults.noise_rate:
-            i = self.rng.randrange(len(frame))
-            frame = frame[:i] + bytes([frame[i] ^ (1 << self.rng.randrange(8))]) + frame[i + 1 :]
+            frame = corrupt_one_byte(frame, self.rng)
             self.stats.corrupted += 1
         turnaround = frame_gap(self.baudrate) + self.turnaround_s + self.faults.slow_s.get(unit, 0.0)
         done_at = req_end + turnaround + len(frame) * ct
         self.stats.wire_bytes += len(frame)
         self.stats.frames += 1
         self._bus_free_at = done_at + frame_gap(self.baudrate)
-        loop = asyncio.get_running_loop()
-        delay = max(0.0, done_at - now)
-        task = loop.create_task(self._send_later(frame, delay))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._send_after(frame, max(0.0, done_at - now))
 
-    async def _send_later(self, frame: bytes, delay: float) -> None:
-        await asyncio.sleep(delay)
-        try:
-            os.write(self._master, frame)
-            self.stats.replies += 1
-        except OSError as exc:
-            log.debug("bus write failed: %s", exc)
+    def _replied(self) -> None:
+        self.stats.replies += 1
