@@ -29,7 +29,7 @@ from widgets.forms import FormDialog
 from widgets.look import local
 from widgets.messages import chinese_ui, error_text
 from widgets.ops import run_background
-from widgets.users_view import _table
+from widgets.tables import make_table
 
 
 class AccountDialog(FormDialog):
@@ -72,7 +72,7 @@ class AccountsView(QWidget):
     def __init__(self, db: Db, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db, self.actor = db, actor
-        self.table = _table(self, [self.tr("Account"), self.tr("Name"), self.tr("Roles"), self.tr("State"),
+        self.table = make_table(self, [self.tr("Account"), self.tr("Name"), self.tr("Roles"), self.tr("State"),
                                    self.tr("Last sign-in")])
         self.buttons: dict[str, QPushButton] = {}
         bar = QHBoxLayout()
@@ -175,7 +175,7 @@ class AuditView(QWidget):
         bar = QHBoxLayout()
         for w in (self.days, self.who, self.action, self.obj, self.go, self.export, self.verify):
             bar.addWidget(w)
-        self.table = _table(self, [self.tr("#"), self.tr("Time"), self.tr("Account"), self.tr("Action"),
+        self.table = make_table(self, [self.tr("#"), self.tr("Time"), self.tr("Account"), self.tr("Action"),
                                    self.tr("Object"), self.tr("Before"), self.tr("After")])
         self.status = QLabel("", self)
         self.status.setWordWrap(True)

@@ -29,6 +29,7 @@ from app.engine.events import AlarmCleared, AlarmRaised, DatabaseHealth, Event
 from app.services.alarms import AlarmInfo
 from widgets.look import RESOURCES, SEVERITY_COLOURS, local
 from widgets.ops import run_background
+from widgets.tables import make_table
 
 POPUP_CODES = {"pile.smoke", "pile.over_temp", "port.short_circuit"}
 SOUND = RESOURCES / "sounds" / "alarm.wav"
@@ -103,14 +104,8 @@ class AlarmsView(QWidget):
         self.refresh()
 
     def _table(self) -> QTableWidget:
-        t = QTableWidget(0, 7, self)
-        t.setHorizontalHeaderLabels([self.tr("Severity"), self.tr("Raised"), self.tr("Pile"), self.tr("Port"),
-                                     self.tr("Alarm"), self.tr("State"), self.tr("Acknowledged")])
-        t.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        t.horizontalHeader().setStretchLastSection(True)
-        t.verticalHeader().setVisible(False)
-        return t
+        return make_table(self, [self.tr("Severity"), self.tr("Raised"), self.tr("Pile"), self.tr("Port"),
+                                 self.tr("Alarm"), self.tr("State"), self.tr("Acknowledged")], single=False)
 
     def _make_sound(self) -> object | None:
         try:  # QtMultimedia needs the platform's audio stack; without it, fall back to the system beep

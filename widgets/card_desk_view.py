@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
@@ -57,6 +56,7 @@ from widgets.card_reader_worker import ReaderWorker
 from widgets.look import local
 from widgets.messages import chinese_ui
 from widgets.ops import run_background
+from widgets.tables import make_table
 
 METHOD_NAMES = {"cash": ("现金", "cash"), "wechat": ("微信", "WeChat"), "alipay": ("支付宝", "Alipay"),
                 "bank": ("银行", "bank")}  # fmt: skip
@@ -142,14 +142,14 @@ class CardDeskView(QWidget):
         self._push_timer.timeout.connect(self.refresh_blacklist)
         # the records
         self.tabs = QTabWidget(self)
-        self.ops = self._table([self.tr("Time"), self.tr("Card"), self.tr("Operation"), self.tr("Amount"),
-                                self.tr("Balance after"), self.tr("Paid by"), self.tr("Receipt"), self.tr("Clerk"),
-                                self.tr("State")])  # fmt: skip
-        self.charges = self._table([self.tr("Start"), self.tr("Card"), self.tr("Pile"), self.tr("Port"),
-                                    self.tr("Minutes"), self.tr("Energy (kWh)"), self.tr("Paid"), self.tr("Refund"),
-                                    self.tr("Stop reason")])  # fmt: skip
-        self.found = self._table([self.tr("Card"), self.tr("Holder"), self.tr("Type"), self.tr("State"),
-                                  self.tr("Balance"), self.tr("Deposit")])  # fmt: skip
+        self.ops = make_table(self, [self.tr("Time"), self.tr("Card"), self.tr("Operation"), self.tr("Amount"),
+                                     self.tr("Balance after"), self.tr("Paid by"), self.tr("Receipt"),
+                                     self.tr("Clerk"), self.tr("State")], single=False)  # fmt: skip
+        self.charges = make_table(self, [self.tr("Start"), self.tr("Card"), self.tr("Pile"), self.tr("Port"),
+                                         self.tr("Minutes"), self.tr("Energy (kWh)"), self.tr("Paid"),
+                                         self.tr("Refund"), self.tr("Stop reason")], single=False)  # fmt: skip
+        self.found = make_table(self, [self.tr("Card"), self.tr("Holder"), self.tr("Type"), self.tr("State"),
+                                       self.tr("Balance"), self.tr("Deposit")], single=False)  # fmt: skip
         self.tabs.addTab(self.ops, self.tr("Operations"))
         self.tabs.addTab(self.charges, self.tr("Charging records"))
         self.tabs.addTab(self.found, self.tr("Search results"))
@@ -229,14 +229,6 @@ class CardDeskView(QWidget):
         if self.worker.started:
             self.worker.stop()
 
-    def _table(self, headers: list[str]) -> QTableWidget:
-        t = QTableWidget(0, len(headers), self)
-        t.setHorizontalHeaderLabels(headers)
-        t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        t.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        t.verticalHeader().setVisible(False)
-        t.horizontalHeader().setStretchLastSection(True)
-        return t
 
     # -- state ----------------------------------------------------------------------------------------
     def _refresh_buttons(self) -> None:

@@ -17,14 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from comm.pn532.device import PN532, Reader
 from comm.pn532.errors import NoCard, NoReader, ReaderError, TwoCards
-
-
-class _Relay(QObject):
-    succeeded = Signal(object)
-    failed = Signal(object)
-
-
-Job = tuple[Callable[[PN532], Any], _Relay]
+from widgets import ops
 
 
 class ReaderWorker(QObject):
@@ -36,8 +29,7 @@ class ReaderWorker(QObject):
         super().__init__(parent)
         self.reader = reader
         self.poll_s = poll_s
-        self._jobs: queue.Queue[Job | None] = queue.Queue()
-        self._live: set[_Relay] = set()
+        self._jobs: queue.Queue[int | None] = queue.Queue()  # keys of widgets.ops jobs
         self._uid: str | None = None
         self._connected: bool | None = None
         self._thread = threading.Thread(target=self._loop, name="card-reader", daemon=True)
@@ -61,19 +53,7 @@ class ReaderWorker(QObject):
     def submit(self, fn: Callable[[PN532], Any], on_success: Callable[[Any], Any],
                on_failure: Callable[[Exception], Any]) -> None:  # fmt: skip
         """Run ``fn(reader device)`` on the reader thread; the callbacks run on the GUI thread."""
-        relay = _Relay(self)
-        self._live.add(relay)
-
-        def done(cb: Callable[[Any], Any]) -> Callable[[object], None]:
-            def call(payload: tuple[Any, ...]) -> None:
-                self._live.discard(relay)
-                cb(payload[0])
-
-            return call
-
-        relay.succeeded.connect(done(on_success))
-        relay.failed.connect(done(on_failure))
-        self._jobs.put((fn, relay))
+        self._jobs.put(ops.enlist(fn, on_success, on_failure, self))
 
     # -- the reader thread ---------------------------------------------------------------------------
     def _loop(self) -> None:
@@ -94,19 +74,20 @@ class ReaderWorker(QObject):
                 continue
             if job is None:
                 return
-            fn, relay = job
-            del job
-            # What the job held goes back to the GUI thread with its outcome and is released there (a widget
-            # freed on this thread can deadlock the console: widgets/gc_gui.py).
+            # The job stays in widgets.ops' table until the GUI thread has called back: what it held is released
+            # there (a widget freed on this thread can deadlock the console: widgets/gc_gui.py).
+            fn = ops.borrow(job)
             try:
-                result = self.reader.run(fn)
+                value, ok = self.reader.run(fn), True
             except Exception as exc:  # delivered to the caller, never lost
                 self._status_from(exc)
-                relay.failed.emit((exc, fn, relay))
+                value, ok = exc, False
             else:
                 self._set_connected(True)
-                relay.succeeded.emit((result, fn, relay))
-            del fn, relay
+            del fn
+            ops.store(job, ok, value)
+            del value
+            ops.signal(job)
 
     def _poll(self) -> None:
         try:

@@ -42,7 +42,7 @@ from widgets.forms import FormDialog
 from widgets.look import local
 from widgets.messages import error_text
 from widgets.ops import run_background
-from widgets.users_view import _table
+from widgets.tables import make_table
 
 if TYPE_CHECKING:
     from widgets.main_window import MainWindow
@@ -283,7 +283,7 @@ class ChargePointsView(QWidget):
             self.buttons[key] = b
             bar.addWidget(b)
         bar.addStretch(1)
-        self.table = _table(self, [self.tr("Identity"), self.tr("Registration"), self.tr("Community"),
+        self.table = make_table(self, [self.tr("Identity"), self.tr("Registration"), self.tr("Community"),
                                    self.tr("Pile"), self.tr("Security"), self.tr("Vendor"), self.tr("Model"),
                                    self.tr("Firmware"), self.tr("Last boot"), self.tr("Last seen"),
                                    self.tr("Connection")])

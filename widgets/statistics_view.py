@@ -31,7 +31,8 @@ from app.services.unit import Db
 from widgets.look import DISPLAY_TZ, kwh
 from widgets.messages import chinese_ui, error_text
 from widgets.ops import run_background
-from widgets.tariff_view import fill, table
+from widgets.tables import fill
+from widgets.tables import make_table as table
 from widgets.transactions_view import day_start
 
 

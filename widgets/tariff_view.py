@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -38,29 +36,9 @@ from app.services.unit import Db
 from widgets.look import DISPLAY_TZ, local
 from widgets.messages import chinese_ui, error_text
 from widgets.ops import run_background
+from widgets.tables import fill
+from widgets.tables import make_table as table
 from widgets.tariff_editor import PolicyEditor
-
-
-def table(parent: QWidget, headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers), parent)
-    t.setHorizontalHeaderLabels(headers)
-    t.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-    t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    t.verticalHeader().setVisible(False)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
-
-
-def fill(t: QTableWidget, rows: list[list[str]], right: set[int] = frozenset()) -> None:  # type: ignore[assignment]
-    t.setRowCount(len(rows))
-    for i, cells in enumerate(rows):
-        for j, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            if j in right:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            t.setItem(i, j, item)
-    t.resizeColumnsToContents()
 
 
 class TariffAssignDialog(QDialog):

@@ -35,7 +35,8 @@ from app.services.unit import Db
 from widgets.look import DISPLAY_TZ, kwh, local, utc_offset_s
 from widgets.messages import error_text
 from widgets.ops import run_background
-from widgets.tariff_view import fill, table
+from widgets.tables import fill
+from widgets.tables import make_table as table
 
 
 def day_start(d: QDate) -> datetime:

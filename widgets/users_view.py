@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -33,18 +32,8 @@ from app.services.users import UserInfo
 from widgets.look import local
 from widgets.messages import error_text
 from widgets.ops import run_background
+from widgets.tables import make_table
 from widgets.user_dialogs import TopUpDialog, UserDialog
-
-
-def _table(parent: QWidget, headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers), parent)
-    t.setHorizontalHeaderLabels(headers)
-    t.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-    t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    t.verticalHeader().setVisible(False)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
 
 
 class UsersView(QWidget):
@@ -74,11 +63,11 @@ class UsersView(QWidget):
             bar.addWidget(b)
         headers = [self.tr("Name"), self.tr("Phone"), self.tr("Address"), self.tr("Group"), self.tr("Vehicle"),
                    self.tr("Card"), self.tr("Balance"), self.tr("State")]
-        self.table = _table(self, headers)
+        self.table = make_table(self, headers)
         self.table.setColumnHidden(6, not self.wallets)
         self.detail = QLabel(self.tr("Select a user."), self)
         self.detail.setWordWrap(True)
-        self.statement = _table(self, [self.tr("Time"), self.tr("Kind"), self.tr("Method"), self.tr("Amount"),
+        self.statement = make_table(self, [self.tr("Time"), self.tr("Kind"), self.tr("Method"), self.tr("Amount"),
                                        self.tr("Balance"), self.tr("Receipt"), self.tr("Note")])
         self.statement.setVisible(self.wallets)
         right = QWidget(self)

@@ -32,21 +32,11 @@ from app.services.wo_queries import OrderDetail
 from widgets.look import SEVERITY_COLOURS, local
 from widgets.messages import error_text
 from widgets.ops import run_background
+from widgets.tables import make_table
 from widgets.wo_dialogs import AssignDialog, NoteDialog, RepairDialog
 from widgets.wo_names import result_names, severity_names, state_names, step_names
 
 RED = "#d9343a"
-
-
-def make_table(parent: QWidget, headers: list[str]) -> QTableWidget:
-    t = QTableWidget(0, len(headers), parent)
-    t.setHorizontalHeaderLabels(headers)
-    t.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-    t.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    t.verticalHeader().setVisible(False)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
 
 
 class OrderDetailPanel(QWidget):

@@ -34,7 +34,8 @@ from app.services.wo_queries import OrderDetail, OrderFilter, OrderInfo
 from widgets.look import SEVERITY_COLOURS, local
 from widgets.messages import error_text
 from widgets.ops import run_background
-from widgets.wo_detail import RED, OrderDetailPanel, make_table
+from widgets.tables import make_table
+from widgets.wo_detail import RED, OrderDetailPanel
 from widgets.wo_dialogs import RaiseOrderDialog
 from widgets.wo_names import severity_names, state_names
 from widgets.wo_summary import SummaryView

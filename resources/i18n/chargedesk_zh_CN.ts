@@ -180,137 +180,137 @@
 <context>
     <name>AlarmsView</name>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="49"/>
+        <location filename="../../widgets/alarm_view.py" line="50"/>
         <source>Pile offline</source>
         <translation>充电桩离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="49"/>
+        <location filename="../../widgets/alarm_view.py" line="50"/>
         <source>Smoke alarm</source>
         <translation>烟雾报警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="50"/>
+        <location filename="../../widgets/alarm_view.py" line="51"/>
         <source>Over-temperature</source>
         <translation>过温</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="50"/>
+        <location filename="../../widgets/alarm_view.py" line="51"/>
         <source>Cabinet door open</source>
         <translation>柜门打开</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="51"/>
+        <location filename="../../widgets/alarm_view.py" line="52"/>
         <source>Mains supply lost</source>
         <translation>市电断电</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="51"/>
+        <location filename="../../widgets/alarm_view.py" line="52"/>
         <source>Pile internal fault</source>
         <translation>充电桩内部故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="52"/>
+        <location filename="../../widgets/alarm_view.py" line="53"/>
         <source>Port overload</source>
         <translation>端口过载</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="52"/>
+        <location filename="../../widgets/alarm_view.py" line="53"/>
         <source>Short circuit</source>
         <translation>短路</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="53"/>
+        <location filename="../../widgets/alarm_view.py" line="54"/>
         <source>Relay stuck</source>
         <translation>继电器粘连</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="53"/>
+        <location filename="../../widgets/alarm_view.py" line="54"/>
         <source>Faulty line</source>
         <translation>线路故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="54"/>
+        <location filename="../../widgets/alarm_view.py" line="55"/>
         <source>Metering error</source>
         <translation>计量故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="56"/>
+        <location filename="../../widgets/alarm_view.py" line="57"/>
         <source>critical</source>
         <translation>紧急</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="56"/>
+        <location filename="../../widgets/alarm_view.py" line="57"/>
         <source>major</source>
         <translation>重要</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="56"/>
+        <location filename="../../widgets/alarm_view.py" line="57"/>
         <source>minor</source>
         <translation>次要</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="57"/>
+        <location filename="../../widgets/alarm_view.py" line="58"/>
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="57"/>
+        <location filename="../../widgets/alarm_view.py" line="58"/>
         <source>info</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="60"/>
+        <location filename="../../widgets/alarm_view.py" line="61"/>
         <source>Acknowledge…</source>
         <translation>确认…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="61"/>
+        <location filename="../../widgets/alarm_view.py" line="62"/>
         <source>Raise work order…</source>
         <translation>生成工单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="63"/>
+        <location filename="../../widgets/alarm_view.py" line="64"/>
         <source>Mute sound</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="74"/>
+        <location filename="../../widgets/alarm_view.py" line="75"/>
         <source>Active</source>
         <translation>当前告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="77"/>
+        <location filename="../../widgets/alarm_view.py" line="78"/>
         <source>Last 24 hours</source>
         <translation>最近24小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="77"/>
+        <location filename="../../widgets/alarm_view.py" line="78"/>
         <source>Last 7 days</source>
         <translation>最近7天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="77"/>
+        <location filename="../../widgets/alarm_view.py" line="78"/>
         <source>Last 30 days</source>
         <translation>最近30天</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="80"/>
+        <location filename="../../widgets/alarm_view.py" line="81"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="84"/>
+        <location filename="../../widgets/alarm_view.py" line="85"/>
         <source>Pile code</source>
         <translation>桩编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="85"/>
+        <location filename="../../widgets/alarm_view.py" line="86"/>
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="93"/>
+        <location filename="../../widgets/alarm_view.py" line="94"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
@@ -350,42 +350,42 @@
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="133"/>
+        <location filename="../../widgets/alarm_view.py" line="128"/>
         <source>%1 active, %2 waiting for acknowledgement</source>
         <translation>当前 %1 条，待确认 %2 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="139"/>
+        <location filename="../../widgets/alarm_view.py" line="134"/>
         <source>active</source>
         <translation>未恢复</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="139"/>
+        <location filename="../../widgets/alarm_view.py" line="134"/>
         <source>cleared %1</source>
         <translation>%1 已恢复</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="170"/>
+        <location filename="../../widgets/alarm_view.py" line="165"/>
         <source>port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="174"/>
+        <location filename="../../widgets/alarm_view.py" line="169"/>
         <source>Critical alarm</source>
         <translation>紧急告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="185"/>
+        <location filename="../../widgets/alarm_view.py" line="180"/>
         <source>Acknowledge alarm</source>
         <translation>确认告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="186"/>
+        <location filename="../../widgets/alarm_view.py" line="181"/>
         <source>Comment (what was done):</source>
         <translation>处理说明：</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="190"/>
+        <location filename="../../widgets/alarm_view.py" line="185"/>
         <source>Not acknowledged</source>
         <translation>未能确认</translation>
     </message>
@@ -730,7 +730,7 @@
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="96"/>
-        <location filename="../../widgets/card_desk_view.py" line="335"/>
+        <location filename="../../widgets/card_desk_view.py" line="327"/>
         <source>Place a card on the reader</source>
         <translation>请把卡放在读卡器上</translation>
     </message>
@@ -746,14 +746,14 @@
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="109"/>
-        <location filename="../../widgets/card_desk_view.py" line="365"/>
+        <location filename="../../widgets/card_desk_view.py" line="357"/>
         <source>Top up</source>
         <translation>充值</translation>
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="110"/>
-        <location filename="../../widgets/card_desk_view.py" line="266"/>
-        <location filename="../../widgets/card_desk_view.py" line="376"/>
+        <location filename="../../widgets/card_desk_view.py" line="258"/>
+        <location filename="../../widgets/card_desk_view.py" line="368"/>
         <source>Monthly</source>
         <translation>包月</translation>
     </message>
@@ -769,7 +769,7 @@
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="111"/>
-        <location filename="../../widgets/card_desk_view.py" line="427"/>
+        <location filename="../../widgets/card_desk_view.py" line="419"/>
         <source>Report loss</source>
         <translation>挂失</translation>
     </message>
@@ -780,7 +780,7 @@
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="111"/>
-        <location filename="../../widgets/card_desk_view.py" line="444"/>
+        <location filename="../../widgets/card_desk_view.py" line="436"/>
         <source>Undo loss report</source>
         <translation>解挂</translation>
     </message>
@@ -828,14 +828,14 @@
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="146"/>
+        <location filename="../../widgets/card_desk_view.py" line="147"/>
         <source>Clerk</source>
         <translation>经办人</translation>
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="147"/>
         <location filename="../../widgets/card_desk_view.py" line="151"/>
-        <location filename="../../widgets/card_desk_view.py" line="286"/>
+        <location filename="../../widgets/card_desk_view.py" line="278"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -870,7 +870,7 @@
         <translation>扣费</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="149"/>
+        <location filename="../../widgets/card_desk_view.py" line="150"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
@@ -886,7 +886,7 @@
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="151"/>
-        <location filename="../../widgets/card_desk_view.py" line="286"/>
+        <location filename="../../widgets/card_desk_view.py" line="278"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
@@ -897,7 +897,7 @@
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="152"/>
-        <location filename="../../widgets/card_desk_view.py" line="286"/>
+        <location filename="../../widgets/card_desk_view.py" line="278"/>
         <source>Deposit</source>
         <translation>押金</translation>
     </message>
@@ -917,102 +917,102 @@
         <translation>查询结果</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="341"/>
+        <location filename="../../widgets/card_desk_view.py" line="333"/>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="341"/>
+        <location filename="../../widgets/card_desk_view.py" line="333"/>
         <source>No card reader: %1</source>
         <translation>没有读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="365"/>
+        <location filename="../../widgets/card_desk_view.py" line="357"/>
         <source>Top up card %1 (%2)</source>
         <translation>给卡 %1（%2）充值</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="376"/>
+        <location filename="../../widgets/card_desk_view.py" line="368"/>
         <source>Months</source>
         <translation>月数</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="379"/>
+        <location filename="../../widgets/card_desk_view.py" line="371"/>
         <source>Monthly fee</source>
         <translation>包月费</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="379"/>
+        <location filename="../../widgets/card_desk_view.py" line="371"/>
         <source>Monthly card %1 for %2 months</source>
         <translation>卡 %1 包月 %2 个月</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="395"/>
+        <location filename="../../widgets/card_desk_view.py" line="387"/>
         <source>Pile %1 port %2, %3 held</source>
         <translation>充电桩 %1 端口 %2，预扣 %3</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="399"/>
+        <location filename="../../widgets/card_desk_view.py" line="391"/>
         <source>From the pile&apos;s record: charged %1, %2 back</source>
         <translation>按充电桩记录：扣费 %1，退回 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="417"/>
+        <location filename="../../widgets/card_desk_view.py" line="409"/>
         <source>Return card %1: pay back %2 (balance %3 + deposit %4) in cash?</source>
         <translation>退卡 %1：以现金退还 %2（余额 %3 + 押金 %4）？</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="427"/>
+        <location filename="../../widgets/card_desk_view.py" line="419"/>
         <source>Card %1 is lost. Reason / note:</source>
         <translation>卡 %1 挂失。原因 / 备注：</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="429"/>
+        <location filename="../../widgets/card_desk_view.py" line="421"/>
         <source>Blacklist card %1 now?</source>
         <translation>现在把卡 %1 列入黑名单？</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="432"/>
+        <location filename="../../widgets/card_desk_view.py" line="424"/>
         <source>Card %1 blacklisted (%2 cards on the blacklist)</source>
         <translation>卡 %1 已列入黑名单（黑名单共 %2 张卡）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="445"/>
+        <location filename="../../widgets/card_desk_view.py" line="437"/>
         <source>Card %1 was found. Reason (required):</source>
         <translation>卡 %1 已找回。原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="451"/>
+        <location filename="../../widgets/card_desk_view.py" line="443"/>
         <source>Undoing a loss report needs a reason.</source>
         <translation>解挂必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="453"/>
+        <location filename="../../widgets/card_desk_view.py" line="445"/>
         <source>Undo the loss report of card %1 (reason: %2)? The card works again and comes off the piles&apos; blacklist.</source>
         <translation>解除卡 %1 的挂失（原因：%2）？该卡恢复可用，并从充电桩黑名单中移除。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="460"/>
+        <location filename="../../widgets/card_desk_view.py" line="452"/>
         <source>Loss report of card %1 undone: the card works again (%2 cards left on the blacklist).</source>
         <translation>卡 %1 已解挂，恢复可用（黑名单剩余 %2 张卡）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="515"/>
+        <location filename="../../widgets/card_desk_view.py" line="507"/>
         <source>Find the lost card first (search box), then put a blank card on the reader.</source>
         <translation>请先查到挂失的卡（查询框），再把空白卡放到读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="517"/>
+        <location filename="../../widgets/card_desk_view.py" line="509"/>
         <source>Make this blank card the replacement of lost card %1, with its balance?</source>
         <translation>用这张空白卡补办挂失的卡 %1，并转入其余额？</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="583"/>
+        <location filename="../../widgets/card_desk_view.py" line="575"/>
         <source>Cards %1 · money in %2 · paid back %3 · %4 charging records</source>
         <translation>卡 %1 · 收入 %2 · 退还 %3 · 充电记录 %4 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="277"/>
+        <location filename="../../widgets/card_desk_view.py" line="269"/>
         <source>Blank card</source>
         <translation>空白卡</translation>
     </message>
@@ -1052,72 +1052,72 @@
         <translation>主密钥（32 位十六进制）：</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="279"/>
+        <location filename="../../widgets/card_desk_view.py" line="271"/>
         <source>UID %1 — ready to issue</source>
         <translation>UID %1 — 可以发卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="282"/>
+        <location filename="../../widgets/card_desk_view.py" line="274"/>
         <source>Card %1</source>
         <translation>卡 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="285"/>
+        <location filename="../../widgets/card_desk_view.py" line="277"/>
         <source>(not registered here)</source>
         <translation>（本系统未登记）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="266"/>
+        <location filename="../../widgets/card_desk_view.py" line="258"/>
         <source>Stored value</source>
         <translation>储值卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="266"/>
+        <location filename="../../widgets/card_desk_view.py" line="258"/>
         <source>Free</source>
         <translation>免费卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="267"/>
+        <location filename="../../widgets/card_desk_view.py" line="259"/>
         <source>Staff</source>
         <translation>员工卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="270"/>
+        <location filename="../../widgets/card_desk_view.py" line="262"/>
         <source>Active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="270"/>
+        <location filename="../../widgets/card_desk_view.py" line="262"/>
         <source>Reported lost — refuse</source>
         <translation>已挂失 — 拒绝受理</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="271"/>
+        <location filename="../../widgets/card_desk_view.py" line="263"/>
         <source>Returned</source>
         <translation>已退卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="271"/>
+        <location filename="../../widgets/card_desk_view.py" line="263"/>
         <source>Replaced — refuse</source>
         <translation>已补卡作废 — 拒绝受理</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="272"/>
+        <location filename="../../widgets/card_desk_view.py" line="264"/>
         <source>Not in this database</source>
         <translation>本系统未登记</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="286"/>
+        <location filename="../../widgets/card_desk_view.py" line="278"/>
         <source>Monthly until</source>
         <translation>包月到期</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="292"/>
+        <location filename="../../widgets/card_desk_view.py" line="284"/>
         <source>GREY-LOCKED by pile %1 port %2 since %3, %4 held</source>
         <translation>灰锁：充电桩 %1 端口 %2，自 %3 起，预扣 %4</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="297"/>
+        <location filename="../../widgets/card_desk_view.py" line="289"/>
         <source>Grey lock record damaged: un-grey by hand</source>
         <translation>灰锁记录损坏：请人工解灰</translation>
     </message>
@@ -3116,228 +3116,228 @@
 <context>
     <name>OrderDetailPanel</name>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="70"/>
-        <location filename="../../widgets/wo_detail.py" line="123"/>
+        <location filename="../../widgets/wo_detail.py" line="60"/>
+        <location filename="../../widgets/wo_detail.py" line="113"/>
         <source>Select an order.</source>
         <translation>请选择工单。</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="76"/>
+        <location filename="../../widgets/wo_detail.py" line="66"/>
         <source>Assign…</source>
         <translation>派单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="76"/>
+        <location filename="../../widgets/wo_detail.py" line="66"/>
         <source>Take</source>
         <translation>领取</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="76"/>
+        <location filename="../../widgets/wo_detail.py" line="66"/>
         <source>Start</source>
         <translation>开始处理</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="77"/>
+        <location filename="../../widgets/wo_detail.py" line="67"/>
         <source>Repair log…</source>
         <translation>维修记录…</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="77"/>
+        <location filename="../../widgets/wo_detail.py" line="67"/>
         <source>Resolve…</source>
         <translation>处理完成…</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="77"/>
+        <location filename="../../widgets/wo_detail.py" line="67"/>
         <source>Verify</source>
         <translation>验收</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="78"/>
+        <location filename="../../widgets/wo_detail.py" line="68"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="78"/>
+        <location filename="../../widgets/wo_detail.py" line="68"/>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="78"/>
+        <location filename="../../widgets/wo_detail.py" line="68"/>
         <source>Cancel order…</source>
         <translation>作废…</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="79"/>
+        <location filename="../../widgets/wo_detail.py" line="69"/>
         <source>Note…</source>
         <translation>备注…</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="79"/>
+        <location filename="../../widgets/wo_detail.py" line="69"/>
         <source>Photo…</source>
         <translation>照片…</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="79"/>
+        <location filename="../../widgets/wo_detail.py" line="69"/>
         <source>Diagnose</source>
         <translation>远程诊断</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="80"/>
+        <location filename="../../widgets/wo_detail.py" line="70"/>
         <source>Print sheet…</source>
         <translation>打印工单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="80"/>
+        <location filename="../../widgets/wo_detail.py" line="70"/>
         <source>Show pile</source>
         <translation>查看充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="88"/>
-        <location filename="../../widgets/wo_detail.py" line="90"/>
-        <location filename="../../widgets/wo_detail.py" line="92"/>
+        <location filename="../../widgets/wo_detail.py" line="78"/>
+        <location filename="../../widgets/wo_detail.py" line="80"/>
+        <location filename="../../widgets/wo_detail.py" line="82"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="88"/>
-        <location filename="../../widgets/wo_detail.py" line="90"/>
-        <location filename="../../widgets/wo_detail.py" line="92"/>
+        <location filename="../../widgets/wo_detail.py" line="78"/>
+        <location filename="../../widgets/wo_detail.py" line="80"/>
+        <location filename="../../widgets/wo_detail.py" line="82"/>
         <source>By</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="88"/>
+        <location filename="../../widgets/wo_detail.py" line="78"/>
         <source>Step</source>
         <translation>步骤</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="88"/>
+        <location filename="../../widgets/wo_detail.py" line="78"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="89"/>
-        <location filename="../../widgets/wo_detail.py" line="226"/>
+        <location filename="../../widgets/wo_detail.py" line="79"/>
+        <location filename="../../widgets/wo_detail.py" line="216"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="90"/>
+        <location filename="../../widgets/wo_detail.py" line="80"/>
         <source>Cause</source>
         <translation>故障原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="90"/>
+        <location filename="../../widgets/wo_detail.py" line="80"/>
         <source>Parts</source>
         <translation>更换部件</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="91"/>
+        <location filename="../../widgets/wo_detail.py" line="81"/>
         <source>Minutes</source>
         <translation>用时（分）</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="91"/>
+        <location filename="../../widgets/wo_detail.py" line="81"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="92"/>
+        <location filename="../../widgets/wo_detail.py" line="82"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="92"/>
+        <location filename="../../widgets/wo_detail.py" line="82"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="95"/>
+        <location filename="../../widgets/wo_detail.py" line="85"/>
         <source>History</source>
         <translation>处理过程</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="96"/>
+        <location filename="../../widgets/wo_detail.py" line="86"/>
         <source>Repairs</source>
         <translation>维修记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="97"/>
+        <location filename="../../widgets/wo_detail.py" line="87"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="108"/>
+        <location filename="../../widgets/wo_detail.py" line="98"/>
         <source>What was done</source>
         <translation>处理情况</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="111"/>
+        <location filename="../../widgets/wo_detail.py" line="101"/>
         <source>Why is it reopened</source>
         <translation>重新打开的原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="112"/>
+        <location filename="../../widgets/wo_detail.py" line="102"/>
         <source>Why is it cancelled</source>
         <translation>作废原因</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="130"/>
+        <location filename="../../widgets/wo_detail.py" line="120"/>
         <source>OVERDUE</source>
         <translation>已超时</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="137"/>
+        <location filename="../../widgets/wo_detail.py" line="127"/>
         <source>Technician: %1 · due %2</source>
         <translation>运维人员：%1 · 期限 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="139"/>
+        <location filename="../../widgets/wo_detail.py" line="129"/>
         <source>Raised %1 by %2</source>
         <translation>%1 由 %2 创建</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="144"/>
+        <location filename="../../widgets/wo_detail.py" line="134"/>
         <source>Resolution: %1</source>
         <translation>处理结果：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="194"/>
+        <location filename="../../widgets/wo_detail.py" line="184"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="226"/>
+        <location filename="../../widgets/wo_detail.py" line="216"/>
         <source>Note on %1</source>
         <translation>%1 备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="233"/>
+        <location filename="../../widgets/wo_detail.py" line="223"/>
         <source>Attach a photo</source>
         <translation>添加照片</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="234"/>
+        <location filename="../../widgets/wo_detail.py" line="224"/>
         <source>Images (*.jpg *.jpeg *.png *.heic *.bmp);;All files (*)</source>
         <translation>图片 (*.jpg *.jpeg *.png *.heic *.bmp);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="255"/>
+        <location filename="../../widgets/wo_detail.py" line="245"/>
         <source>Photo</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="261"/>
+        <location filename="../../widgets/wo_detail.py" line="251"/>
         <source>Save the work-order sheet</source>
         <translation>保存工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="262"/>
+        <location filename="../../widgets/wo_detail.py" line="252"/>
         <source>PDF (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../widgets/wo_detail.py" line="272"/>
+        <location filename="../../widgets/wo_detail.py" line="262"/>
         <source>Work-order sheet</source>
         <translation>工单打印</translation>
     </message>
@@ -4484,228 +4484,228 @@
 <context>
     <name>ReportsView</name>
     <message>
-        <location filename="../../widgets/reports_view.py" line="79"/>
+        <location filename="../../widgets/reports_view.py" line="80"/>
         <source>Monthly billing report (PDF)</source>
         <translation>月度计费报表（PDF）</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="82"/>
+        <location filename="../../widgets/reports_view.py" line="83"/>
         <source>The whole operator</source>
         <translation>全部小区（运营商）</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="83"/>
+        <location filename="../../widgets/reports_view.py" line="84"/>
         <source>Generate…</source>
         <translation>生成…</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="84"/>
+        <location filename="../../widgets/reports_view.py" line="85"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="91"/>
+        <location filename="../../widgets/reports_view.py" line="92"/>
         <source>Month</source>
         <translation>月份</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="107"/>
+        <location filename="../../widgets/reports_view.py" line="108"/>
         <source>Save the monthly report</source>
         <translation>保存月度报表</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="129"/>
+        <location filename="../../widgets/reports_view.py" line="130"/>
         <source>reading the month&apos;s figures</source>
         <translation>正在读取本月数据</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="129"/>
+        <location filename="../../widgets/reports_view.py" line="130"/>
         <source>cover</source>
         <translation>封面</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="130"/>
+        <location filename="../../widgets/reports_view.py" line="131"/>
         <source>summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="130"/>
+        <location filename="../../widgets/reports_view.py" line="131"/>
         <source>daily charts</source>
         <translation>每日图表</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="130"/>
+        <location filename="../../widgets/reports_view.py" line="131"/>
         <source>payment ways</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="131"/>
+        <location filename="../../widgets/reports_view.py" line="132"/>
         <source>piles</source>
         <translation>充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="131"/>
+        <location filename="../../widgets/reports_view.py" line="132"/>
         <source>top users</source>
         <translation>主要用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="131"/>
+        <location filename="../../widgets/reports_view.py" line="132"/>
         <source>meters</source>
         <translation>电表</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="132"/>
+        <location filename="../../widgets/reports_view.py" line="133"/>
         <source>cards and ledger</source>
         <translation>包月卡与账本</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="132"/>
+        <location filename="../../widgets/reports_view.py" line="133"/>
         <source>signatures</source>
         <translation>签字栏</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="133"/>
+        <location filename="../../widgets/reports_view.py" line="134"/>
         <source>laying out the pages</source>
         <translation>正在排版</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="133"/>
+        <location filename="../../widgets/reports_view.py" line="134"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="140"/>
+        <location filename="../../widgets/reports_view.py" line="141"/>
         <source>%1 written: %2 pages, %3 sessions, revenue %4.</source>
         <translation>已保存 %1：共 %2 页，%3 次充电，收入 %4。</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="149"/>
+        <location filename="../../widgets/reports_view.py" line="150"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="150"/>
+        <location filename="../../widgets/reports_view.py" line="151"/>
         <source>The report was cancelled; no file was written.</source>
         <translation>报表已取消，未写入文件。</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="156"/>
+        <location filename="../../widgets/reports_view.py" line="157"/>
         <source>Daily close (日结)</source>
         <translation>日结</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="161"/>
+        <location filename="../../widgets/reports_view.py" line="162"/>
         <source>cash counted, yuan</source>
         <translation>清点现金（元）</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="163"/>
+        <location filename="../../widgets/reports_view.py" line="164"/>
         <source>coins collected, yuan (optional)</source>
         <translation>投币箱回收（元，可选）</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="164"/>
+        <location filename="../../widgets/reports_view.py" line="165"/>
         <source>Preview</source>
         <translation>预览</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="165"/>
+        <location filename="../../widgets/reports_view.py" line="166"/>
         <source>Close the day…</source>
         <translation>日结…</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="166"/>
+        <location filename="../../widgets/reports_view.py" line="167"/>
         <source>Save PDF…</source>
         <translation>保存 PDF…</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="168"/>
+        <location filename="../../widgets/reports_view.py" line="169"/>
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="174"/>
+        <location filename="../../widgets/reports_view.py" line="175"/>
         <source>Discrepancy</source>
         <translation>差异</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="174"/>
+        <location filename="../../widgets/reports_view.py" line="175"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="206"/>
+        <location filename="../../widgets/reports_view.py" line="207"/>
         <source>closed by %1</source>
         <translation>已由 %1 日结</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="206"/>
+        <location filename="../../widgets/reports_view.py" line="207"/>
         <source>not closed yet</source>
         <translation>尚未日结</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="208"/>
+        <location filename="../../widgets/reports_view.py" line="209"/>
         <source>Cash drawer per ledger &lt;b&gt;%1&lt;/b&gt; (in %2, out %3) · coin revenue %4 · metered %5 kWh, sold %6 kWh (loss %7) · %8</source>
         <translation>账本钱箱应有 &lt;b&gt;%1&lt;/b&gt;（收 %2，付 %3）· 投币收入 %4 · 电表 %5 kWh，售出 %6 kWh（损耗 %7）· %8</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="216"/>
+        <location filename="../../widgets/reports_view.py" line="217"/>
         <source>No discrepancies</source>
         <translation>无差异</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="226"/>
+        <location filename="../../widgets/reports_view.py" line="227"/>
         <source>Enter the cash counted in the drawer first.</source>
         <translation>请先填写钱箱清点的现金。</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="229"/>
+        <location filename="../../widgets/reports_view.py" line="230"/>
         <source>Close the day</source>
         <translation>日结</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="229"/>
+        <location filename="../../widgets/reports_view.py" line="230"/>
         <source>Close %1 with %2 counted? A day is closed once; the close is recorded in the audit trail.</source>
         <translation>以清点现金 %2 对 %1 进行日结？每天只能日结一次，日结将记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="242"/>
+        <location filename="../../widgets/reports_view.py" line="243"/>
         <source>Save the daily close</source>
         <translation>保存日结单</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="246"/>
-        <location filename="../../widgets/reports_view.py" line="274"/>
+        <location filename="../../widgets/reports_view.py" line="247"/>
+        <location filename="../../widgets/reports_view.py" line="275"/>
         <source>%1 written (%2 pages).</source>
         <translation>已保存 %1（%2 页）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="251"/>
+        <location filename="../../widgets/reports_view.py" line="252"/>
         <source>QR code labels for the ports (PDF)</source>
         <translation>端口二维码标签（PDF）</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="252"/>
+        <location filename="../../widgets/reports_view.py" line="253"/>
         <source>Every station</source>
         <translation>全部小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="253"/>
+        <location filename="../../widgets/reports_view.py" line="254"/>
         <source>Save label sheet…</source>
         <translation>保存标签页…</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="259"/>
+        <location filename="../../widgets/reports_view.py" line="260"/>
         <source>Station</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="260"/>
+        <location filename="../../widgets/reports_view.py" line="261"/>
         <source>21 stickers per A4 page, each with the port&apos;s QR code and number; cut along the dashed lines.</source>
         <translation>每张 A4 纸 21 枚标签，印有端口二维码和编号；沿虚线剪开。</translation>
     </message>
     <message>
-        <location filename="../../widgets/reports_view.py" line="269"/>
+        <location filename="../../widgets/reports_view.py" line="270"/>
         <source>Save the label sheet</source>
         <translation>保存标签页</translation>
     </message>
@@ -4941,92 +4941,92 @@
 <context>
     <name>StatisticsView</name>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="89"/>
+        <location filename="../../widgets/statistics_view.py" line="90"/>
         <source>All stations</source>
         <translation>全部小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="92"/>
+        <location filename="../../widgets/statistics_view.py" line="93"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="94"/>
+        <location filename="../../widgets/statistics_view.py" line="95"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="94"/>
+        <location filename="../../widgets/statistics_view.py" line="95"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="100"/>
+        <location filename="../../widgets/statistics_view.py" line="101"/>
         <source>Revenue by day (yuan)</source>
         <translation>每日收入（元）</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="101"/>
+        <location filename="../../widgets/statistics_view.py" line="102"/>
         <source>Energy by day (kWh)</source>
         <translation>每日电量（kWh）</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="102"/>
+        <location filename="../../widgets/statistics_view.py" line="103"/>
         <source>Sessions by hour of day; line: share of ports charging (%)</source>
         <translation>各时段充电次数；折线：端口使用率（%）</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="103"/>
+        <location filename="../../widgets/statistics_view.py" line="104"/>
         <source>Revenue by payment way (yuan)</source>
         <translation>按支付方式收入（元）</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="104"/>
+        <location filename="../../widgets/statistics_view.py" line="105"/>
         <source>Revenue by station (yuan)</source>
         <translation>按小区收入（元）</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="113"/>
+        <location filename="../../widgets/statistics_view.py" line="114"/>
         <source>Pile</source>
         <translation>充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="113"/>
+        <location filename="../../widgets/statistics_view.py" line="114"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="113"/>
+        <location filename="../../widgets/statistics_view.py" line="114"/>
         <source>Sessions</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="113"/>
+        <location filename="../../widgets/statistics_view.py" line="114"/>
         <source>Hours</source>
         <translation>时长（小时）</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="114"/>
+        <location filename="../../widgets/statistics_view.py" line="115"/>
         <source>kWh</source>
         <translation>电量 kWh</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="114"/>
+        <location filename="../../widgets/statistics_view.py" line="115"/>
         <source>Revenue</source>
         <translation>收入</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="114"/>
+        <location filename="../../widgets/statistics_view.py" line="115"/>
         <source>Utilisation</source>
         <translation>利用率</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="130"/>
+        <location filename="../../widgets/statistics_view.py" line="131"/>
         <source>Counting …</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="138"/>
+        <location filename="../../widgets/statistics_view.py" line="139"/>
         <source>&lt;b&gt;%1 sessions&lt;/b&gt; · %2 kWh · &lt;b&gt;revenue %3&lt;/b&gt; · %4 ports, %5 of their time charging</source>
         <translation>&lt;b&gt;%1 次充电&lt;/b&gt; · %2 kWh · &lt;b&gt;收入 %3&lt;/b&gt; · %4 个端口，充电时间占 %5</translation>
     </message>
@@ -5112,42 +5112,42 @@
 <context>
     <name>TariffAssignDialog</name>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="71"/>
+        <location filename="../../widgets/tariff_view.py" line="49"/>
         <source>Assign tariff</source>
         <translation>分配资费</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="73"/>
+        <location filename="../../widgets/tariff_view.py" line="51"/>
         <source>Every station (operator-wide)</source>
         <translation>全部小区（运营商统一）</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="75"/>
+        <location filename="../../widgets/tariff_view.py" line="53"/>
         <source>Station %1</source>
         <translation>小区 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="77"/>
+        <location filename="../../widgets/tariff_view.py" line="55"/>
         <source>Pile %1</source>
         <translation>充电桩 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="79"/>
+        <location filename="../../widgets/tariff_view.py" line="57"/>
         <source>Every user</source>
         <translation>全部用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="83"/>
+        <location filename="../../widgets/tariff_view.py" line="61"/>
         <source>Where</source>
         <translation>适用地点</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="84"/>
+        <location filename="../../widgets/tariff_view.py" line="62"/>
         <source>Who</source>
         <translation>适用用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="85"/>
+        <location filename="../../widgets/tariff_view.py" line="63"/>
         <source>The most specific assignment wins: a user group before a pile, a pile before its station, a station before the operator-wide tariff.</source>
         <translation>以最具体的分配为准：用户分组优先于充电桩，充电桩优先于所在小区，小区优先于运营商统一资费。</translation>
     </message>
@@ -5155,216 +5155,216 @@
 <context>
     <name>TariffView</name>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="108"/>
+        <location filename="../../widgets/tariff_view.py" line="86"/>
         <source>New tariff</source>
         <translation>新建资费</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="108"/>
-        <location filename="../../widgets/tariff_view.py" line="220"/>
+        <location filename="../../widgets/tariff_view.py" line="86"/>
+        <location filename="../../widgets/tariff_view.py" line="198"/>
         <source>Save as new version</source>
         <translation>保存为新版本</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="109"/>
+        <location filename="../../widgets/tariff_view.py" line="87"/>
         <source>Assign…</source>
         <translation>分配…</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="109"/>
+        <location filename="../../widgets/tariff_view.py" line="87"/>
         <source>Remove assignment</source>
         <translation>取消分配</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="110"/>
+        <location filename="../../widgets/tariff_view.py" line="88"/>
         <source>Push to piles…</source>
         <translation>下发到充电桩…</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="110"/>
+        <location filename="../../widgets/tariff_view.py" line="88"/>
         <source>Reload</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="115"/>
-        <location filename="../../widgets/tariff_view.py" line="123"/>
+        <location filename="../../widgets/tariff_view.py" line="93"/>
+        <location filename="../../widgets/tariff_view.py" line="101"/>
         <source>Code</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="115"/>
-        <location filename="../../widgets/tariff_view.py" line="124"/>
+        <location filename="../../widgets/tariff_view.py" line="93"/>
+        <location filename="../../widgets/tariff_view.py" line="102"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="115"/>
+        <location filename="../../widgets/tariff_view.py" line="93"/>
         <source>Kind</source>
         <translation>计费方式</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="115"/>
+        <location filename="../../widgets/tariff_view.py" line="93"/>
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="116"/>
+        <location filename="../../widgets/tariff_view.py" line="94"/>
         <source>In force since</source>
         <translation>生效时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="116"/>
-        <location filename="../../widgets/tariff_view.py" line="135"/>
+        <location filename="../../widgets/tariff_view.py" line="94"/>
+        <location filename="../../widgets/tariff_view.py" line="113"/>
         <source>Assigned to</source>
         <translation>适用范围</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="125"/>
+        <location filename="../../widgets/tariff_view.py" line="103"/>
         <source>Effective from</source>
         <translation>生效时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="126"/>
+        <location filename="../../widgets/tariff_view.py" line="104"/>
         <source>Policy</source>
         <translation>计费规则</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="130"/>
+        <location filename="../../widgets/tariff_view.py" line="108"/>
         <source>Sample session</source>
         <translation>典型充电</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="130"/>
+        <location filename="../../widgets/tariff_view.py" line="108"/>
         <source>In force</source>
         <translation>现行</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="130"/>
+        <location filename="../../widgets/tariff_view.py" line="108"/>
         <source>Edited</source>
         <translation>修改后</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="131"/>
+        <location filename="../../widgets/tariff_view.py" line="109"/>
         <source>Difference</source>
         <translation>差额</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="136"/>
+        <location filename="../../widgets/tariff_view.py" line="114"/>
         <source>Pile</source>
         <translation>充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="136"/>
+        <location filename="../../widgets/tariff_view.py" line="114"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="136"/>
+        <location filename="../../widgets/tariff_view.py" line="114"/>
         <source>Detail</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="139"/>
+        <location filename="../../widgets/tariff_view.py" line="117"/>
         <source>What typical sessions cost</source>
         <translation>典型充电的费用</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="145"/>
+        <location filename="../../widgets/tariff_view.py" line="123"/>
         <source>Assignments</source>
         <translation>分配</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="145"/>
+        <location filename="../../widgets/tariff_view.py" line="123"/>
         <source>Last push</source>
         <translation>最近下发</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="207"/>
+        <location filename="../../widgets/tariff_view.py" line="185"/>
         <source>%1 tariffs</source>
         <translation>%1 个资费方案</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="224"/>
+        <location filename="../../widgets/tariff_view.py" line="202"/>
         <source>In force: version %1 since %2.</source>
         <translation>现行：第 %1 版，自 %2 起生效。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="235"/>
+        <location filename="../../widgets/tariff_view.py" line="213"/>
         <source>Create tariff</source>
         <translation>创建资费</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="239"/>
+        <location filename="../../widgets/tariff_view.py" line="217"/>
         <source>A new tariff: nothing is in force yet.</source>
         <translation>新资费方案：尚无生效版本。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="265"/>
+        <location filename="../../widgets/tariff_view.py" line="243"/>
         <source>(minimum)</source>
         <translation>（最低消费）</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="267"/>
+        <location filename="../../widgets/tariff_view.py" line="245"/>
         <source>refused: over every band</source>
         <translation>拒绝：超过最高档</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="285"/>
+        <location filename="../../widgets/tariff_view.py" line="263"/>
         <source>Tariff created.</source>
         <translation>资费已创建。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="291"/>
+        <location filename="../../widgets/tariff_view.py" line="269"/>
         <source>Version %1 saved.</source>
         <translation>第 %1 版已保存。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="312"/>
+        <location filename="../../widgets/tariff_view.py" line="290"/>
         <source>Assigned to %1.</source>
         <translation>已分配到 %1。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="322"/>
+        <location filename="../../widgets/tariff_view.py" line="300"/>
         <source>Assignment removed.</source>
         <translation>已取消分配。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="334"/>
+        <location filename="../../widgets/tariff_view.py" line="312"/>
         <source>No pile has this tariff as its own: assign it to a station or pile first.</source>
         <translation>没有充电桩使用此资费：请先分配到小区或充电桩。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="337"/>
+        <location filename="../../widgets/tariff_view.py" line="315"/>
         <source>Push to piles</source>
         <translation>下发到充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="338"/>
+        <location filename="../../widgets/tariff_view.py" line="316"/>
         <source>Write version %1 of %2 (bands, coin and swipe value, session limits) to %3 piles? Each pile reads the configuration back; every write is recorded in the audit trail.</source>
         <translation>将 %2 第 %1 版（功率分档、投币与刷卡金额、时长限制）写入 %3 台充电桩？每台充电桩都会回读确认，每次写入都记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="344"/>
+        <location filename="../../widgets/tariff_view.py" line="322"/>
         <source>Pushing to %1 piles …</source>
         <translation>正在下发到 %1 台充电桩…</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="351"/>
+        <location filename="../../widgets/tariff_view.py" line="329"/>
         <source>written</source>
         <translation>已写入</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="351"/>
+        <location filename="../../widgets/tariff_view.py" line="329"/>
         <source>already in force</source>
         <translation>已是当前资费</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="352"/>
+        <location filename="../../widgets/tariff_view.py" line="330"/>
         <source>FAILED</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="355"/>
+        <location filename="../../widgets/tariff_view.py" line="333"/>
         <source>Push finished: %1 of %2 piles hold the tariff.</source>
         <translation>下发完成：%2 台中 %1 台已使用该资费。</translation>
     </message>
@@ -5496,248 +5496,248 @@
 <context>
     <name>TransactionsView</name>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="50"/>
+        <location filename="../../widgets/transactions_view.py" line="51"/>
         <source>QR / app</source>
         <translation>扫码</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="50"/>
-        <location filename="../../widgets/transactions_view.py" line="89"/>
+        <location filename="../../widgets/transactions_view.py" line="51"/>
+        <location filename="../../widgets/transactions_view.py" line="90"/>
         <source>Card</source>
         <translation>刷卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="50"/>
+        <location filename="../../widgets/transactions_view.py" line="51"/>
         <source>Coin</source>
         <translation>投币</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="51"/>
+        <location filename="../../widgets/transactions_view.py" line="52"/>
         <source>Monthly</source>
         <translation>包月</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="51"/>
+        <location filename="../../widgets/transactions_view.py" line="52"/>
         <source>Free</source>
         <translation>免费</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="52"/>
+        <location filename="../../widgets/transactions_view.py" line="53"/>
         <source>settled</source>
         <translation>已结算</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="52"/>
+        <location filename="../../widgets/transactions_view.py" line="53"/>
         <source>flagged</source>
         <translation>待核对</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="52"/>
+        <location filename="../../widgets/transactions_view.py" line="53"/>
         <source>unpaid</source>
         <translation>未扣款</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="59"/>
+        <location filename="../../widgets/transactions_view.py" line="60"/>
         <source>All stations</source>
         <translation>全部小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="65"/>
+        <location filename="../../widgets/transactions_view.py" line="66"/>
         <source>any port</source>
         <translation>全部端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="67"/>
+        <location filename="../../widgets/transactions_view.py" line="68"/>
         <source>User name or phone</source>
         <translation>用户姓名或手机号</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="69"/>
+        <location filename="../../widgets/transactions_view.py" line="70"/>
         <source>Card number</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="73"/>
+        <location filename="../../widgets/transactions_view.py" line="74"/>
         <source>Any state</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="76"/>
+        <location filename="../../widgets/transactions_view.py" line="77"/>
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="77"/>
+        <location filename="../../widgets/transactions_view.py" line="78"/>
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="78"/>
+        <location filename="../../widgets/transactions_view.py" line="79"/>
         <source>Export XLSX…</source>
         <translation>导出 XLSX…</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="80"/>
+        <location filename="../../widgets/transactions_view.py" line="81"/>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="80"/>
+        <location filename="../../widgets/transactions_view.py" line="81"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="88"/>
+        <location filename="../../widgets/transactions_view.py" line="89"/>
         <source>Start</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="88"/>
+        <location filename="../../widgets/transactions_view.py" line="89"/>
         <source>Pile</source>
         <translation>充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="88"/>
+        <location filename="../../widgets/transactions_view.py" line="89"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="89"/>
+        <location filename="../../widgets/transactions_view.py" line="90"/>
         <source>Way</source>
         <translation>支付方式</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="89"/>
+        <location filename="../../widgets/transactions_view.py" line="90"/>
         <source>User</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="89"/>
+        <location filename="../../widgets/transactions_view.py" line="90"/>
         <source>Minutes</source>
         <translation>分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="89"/>
+        <location filename="../../widgets/transactions_view.py" line="90"/>
         <source>kWh</source>
         <translation>电量 kWh</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="90"/>
+        <location filename="../../widgets/transactions_view.py" line="91"/>
         <source>Paid</source>
         <translation>实收</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="90"/>
+        <location filename="../../widgets/transactions_view.py" line="91"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="90"/>
+        <location filename="../../widgets/transactions_view.py" line="91"/>
         <source>Revenue</source>
         <translation>收入</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="90"/>
+        <location filename="../../widgets/transactions_view.py" line="91"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="93"/>
+        <location filename="../../widgets/transactions_view.py" line="94"/>
         <source>Select a session.</source>
         <translation>请选择一次充电。</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="98"/>
+        <location filename="../../widgets/transactions_view.py" line="99"/>
         <source>Power (W)</source>
         <translation>功率（W）</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="100"/>
+        <location filename="../../widgets/transactions_view.py" line="101"/>
         <source>Mark reviewed…</source>
         <translation>标记为已核对…</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="136"/>
+        <location filename="../../widgets/transactions_view.py" line="137"/>
         <source>All piles</source>
         <translation>全部充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="155"/>
+        <location filename="../../widgets/transactions_view.py" line="156"/>
         <source>Searching …</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="174"/>
+        <location filename="../../widgets/transactions_view.py" line="175"/>
         <source>&lt;b&gt;%1 sessions&lt;/b&gt; · %2 kWh · paid %3 · refunds %4 · &lt;b&gt;revenue %5&lt;/b&gt;&lt;br&gt;by way: %6</source>
         <translation>&lt;b&gt;%1 次充电&lt;/b&gt; · %2 kWh · 实收 %3 · 退款 %4 · &lt;b&gt;收入 %5&lt;/b&gt;&lt;br&gt;按支付方式：%6</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="178"/>
+        <location filename="../../widgets/transactions_view.py" line="179"/>
         <source>showing the newest %1</source>
         <translation>仅显示最近 %1 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="191"/>
+        <location filename="../../widgets/transactions_view.py" line="192"/>
         <source>%1 #%2 · %3 · %4 · record %5</source>
         <translation>%1 #%2 · %3 · %4 · 记录 %5</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="193"/>
+        <location filename="../../widgets/transactions_view.py" line="194"/>
         <source>%1 → %2 · %3/%4 min · %5 kWh · peak %6 W · tier %7</source>
         <translation>%1 → %2 · %3/%4 分钟 · %5 kWh · 峰值 %6 W · 第 %7 档</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="197"/>
+        <location filename="../../widgets/transactions_view.py" line="198"/>
         <source>Paid %1 · refund %2 · &lt;b&gt;revenue %3&lt;/b&gt; · tariff: %4</source>
         <translation>实收 %1 · 退款 %2 · &lt;b&gt;收入 %3&lt;/b&gt; · 资费：%4</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="200"/>
+        <location filename="../../widgets/transactions_view.py" line="201"/>
         <source>User: %1 · card: %2 · ledger: %3</source>
         <translation>用户：%1 · 卡号：%2 · 账本：%3</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="204"/>
+        <location filename="../../widgets/transactions_view.py" line="205"/>
         <source>Seen live: %1 → %2 · %3 kWh · %4</source>
         <translation>实时记录：%1 → %2 · %3 kWh · %4</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="208"/>
+        <location filename="../../widgets/transactions_view.py" line="209"/>
         <source>⚑ %1 / %2: live %3 · pile %4</source>
         <translation>⚑ %1 / %2：实时 %3 · 充电桩 %4</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="212"/>
+        <location filename="../../widgets/transactions_view.py" line="213"/>
         <source>Reviewed: %1</source>
         <translation>已核对：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="219"/>
+        <location filename="../../widgets/transactions_view.py" line="220"/>
         <source>No samples stored for this session</source>
         <translation>该次充电没有存储功率曲线</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="226"/>
+        <location filename="../../widgets/transactions_view.py" line="227"/>
         <source>Mark reviewed</source>
         <translation>标记为已核对</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="226"/>
+        <location filename="../../widgets/transactions_view.py" line="227"/>
         <source>What did you find?</source>
         <translation>核对结论：</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="234"/>
+        <location filename="../../widgets/transactions_view.py" line="235"/>
         <source>Export transactions</source>
         <translation>导出交易明细</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="247"/>
+        <location filename="../../widgets/transactions_view.py" line="248"/>
         <source>Exporting …</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="248"/>
+        <location filename="../../widgets/transactions_view.py" line="249"/>
         <source>%1 rows written to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
@@ -5961,244 +5961,244 @@
 <context>
     <name>UsersView</name>
     <message>
-        <location filename="../../widgets/users_view.py" line="56"/>
+        <location filename="../../widgets/users_view.py" line="45"/>
         <source>Name, phone, card number or room</source>
         <translation>姓名、电话、卡号或房号</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="58"/>
+        <location filename="../../widgets/users_view.py" line="47"/>
         <source>Building</source>
         <translation>楼栋</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="60"/>
+        <location filename="../../widgets/users_view.py" line="49"/>
         <source>Include deactivated</source>
         <translation>包括已停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="61"/>
+        <location filename="../../widgets/users_view.py" line="50"/>
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="66"/>
+        <location filename="../../widgets/users_view.py" line="55"/>
         <source>Register…</source>
         <translation>登记…</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="67"/>
+        <location filename="../../widgets/users_view.py" line="56"/>
         <source>Edit…</source>
         <translation>编辑…</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="68"/>
-        <location filename="../../widgets/users_view.py" line="156"/>
+        <location filename="../../widgets/users_view.py" line="57"/>
+        <location filename="../../widgets/users_view.py" line="145"/>
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="69"/>
+        <location filename="../../widgets/users_view.py" line="58"/>
         <source>Top up…</source>
         <translation>充值…</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="70"/>
+        <location filename="../../widgets/users_view.py" line="59"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="75"/>
+        <location filename="../../widgets/users_view.py" line="64"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="75"/>
+        <location filename="../../widgets/users_view.py" line="64"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="75"/>
+        <location filename="../../widgets/users_view.py" line="64"/>
         <source>Address</source>
         <translation>住址</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="75"/>
+        <location filename="../../widgets/users_view.py" line="64"/>
         <source>Group</source>
         <translation>分组</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="75"/>
+        <location filename="../../widgets/users_view.py" line="64"/>
         <source>Vehicle</source>
         <translation>车型</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="76"/>
+        <location filename="../../widgets/users_view.py" line="65"/>
         <source>Card</source>
         <translation>卡号</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="76"/>
-        <location filename="../../widgets/users_view.py" line="82"/>
+        <location filename="../../widgets/users_view.py" line="65"/>
+        <location filename="../../widgets/users_view.py" line="71"/>
         <source>Balance</source>
         <translation>余额</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="76"/>
+        <location filename="../../widgets/users_view.py" line="65"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="79"/>
+        <location filename="../../widgets/users_view.py" line="68"/>
         <source>Select a user.</source>
         <translation>请选择用户。</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="81"/>
+        <location filename="../../widgets/users_view.py" line="70"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="81"/>
+        <location filename="../../widgets/users_view.py" line="70"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="81"/>
+        <location filename="../../widgets/users_view.py" line="70"/>
         <source>Method</source>
         <translation>方式</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="81"/>
+        <location filename="../../widgets/users_view.py" line="70"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="82"/>
+        <location filename="../../widgets/users_view.py" line="71"/>
         <source>Receipt</source>
         <translation>收据号</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="82"/>
+        <location filename="../../widgets/users_view.py" line="71"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="100"/>
+        <location filename="../../widgets/users_view.py" line="89"/>
         <source>Top-up</source>
         <translation>充值</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="100"/>
+        <location filename="../../widgets/users_view.py" line="89"/>
         <source>Charging</source>
         <translation>充电中</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="100"/>
+        <location filename="../../widgets/users_view.py" line="89"/>
         <source>Refund</source>
         <translation>退款</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="101"/>
+        <location filename="../../widgets/users_view.py" line="90"/>
         <source>Adjustment</source>
         <translation>调账</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="101"/>
+        <location filename="../../widgets/users_view.py" line="90"/>
         <source>Transfer</source>
         <translation>转账</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="102"/>
+        <location filename="../../widgets/users_view.py" line="91"/>
         <source>e-bike</source>
         <translation>电动自行车</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="102"/>
+        <location filename="../../widgets/users_view.py" line="91"/>
         <source>e-tricycle</source>
         <translation>电动三轮车</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="102"/>
+        <location filename="../../widgets/users_view.py" line="91"/>
         <source>low-speed EV</source>
         <translation>低速电动车</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="103"/>
+        <location filename="../../widgets/users_view.py" line="92"/>
         <source>car</source>
         <translation>电动汽车</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="104"/>
+        <location filename="../../widgets/users_view.py" line="93"/>
         <source>Cash</source>
         <translation>现金</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="104"/>
+        <location filename="../../widgets/users_view.py" line="93"/>
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="104"/>
+        <location filename="../../widgets/users_view.py" line="93"/>
         <source>Alipay</source>
         <translation>支付宝</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="105"/>
+        <location filename="../../widgets/users_view.py" line="94"/>
         <source>Bank transfer</source>
         <translation>银行转账</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="139"/>
+        <location filename="../../widgets/users_view.py" line="128"/>
         <source>active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="139"/>
+        <location filename="../../widgets/users_view.py" line="128"/>
         <source>deactivated</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="146"/>
+        <location filename="../../widgets/users_view.py" line="135"/>
         <source>%1 users</source>
         <translation>共 %1 位用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="156"/>
+        <location filename="../../widgets/users_view.py" line="145"/>
         <source>Reactivate</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="209"/>
+        <location filename="../../widgets/users_view.py" line="198"/>
         <source>Import users</source>
         <translation>导入用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="210"/>
+        <location filename="../../widgets/users_view.py" line="199"/>
         <source>Spreadsheets (*.csv *.xlsx)</source>
         <translation>表格文件 (*.csv *.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="223"/>
+        <location filename="../../widgets/users_view.py" line="212"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="223"/>
+        <location filename="../../widgets/users_view.py" line="212"/>
         <source>%1 users imported.</source>
         <translation>已导入 %1 位用户。</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="230"/>
+        <location filename="../../widgets/users_view.py" line="219"/>
         <source>… and %1 more</source>
         <translation>……另有 %1 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="231"/>
+        <location filename="../../widgets/users_view.py" line="220"/>
         <source>Import refused</source>
         <translation>导入未完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="232"/>
+        <location filename="../../widgets/users_view.py" line="221"/>
         <source>Nothing was imported: %1 rows have problems. Correct the file and import it again.</source>
         <translation>未导入任何数据：%1 行有问题。请修改文件后重新导入。</translation>
     </message>
@@ -6338,127 +6338,127 @@
 <context>
     <name>WorkOrdersView</name>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="55"/>
+        <location filename="../../widgets/work_orders_view.py" line="56"/>
         <source>Orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="57"/>
+        <location filename="../../widgets/work_orders_view.py" line="58"/>
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="73"/>
+        <location filename="../../widgets/work_orders_view.py" line="74"/>
         <source>Open</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="74"/>
+        <location filename="../../widgets/work_orders_view.py" line="75"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="78"/>
+        <location filename="../../widgets/work_orders_view.py" line="79"/>
         <source>All communities</source>
         <translation>全部小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="82"/>
+        <location filename="../../widgets/work_orders_view.py" line="83"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="85"/>
+        <location filename="../../widgets/work_orders_view.py" line="86"/>
         <source>My orders</source>
         <translation>我的工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="89"/>
+        <location filename="../../widgets/work_orders_view.py" line="90"/>
         <source>Overdue only</source>
         <translation>只看超时</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="91"/>
+        <location filename="../../widgets/work_orders_view.py" line="92"/>
         <source>Number or title</source>
         <translation>工单号或标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="96"/>
+        <location filename="../../widgets/work_orders_view.py" line="97"/>
         <source>New order…</source>
         <translation>新建工单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="97"/>
+        <location filename="../../widgets/work_orders_view.py" line="98"/>
         <source>Complaint…</source>
         <translation>登记投诉…</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="113"/>
+        <location filename="../../widgets/work_orders_view.py" line="114"/>
         <source>Number</source>
         <translation>工单号</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="113"/>
+        <location filename="../../widgets/work_orders_view.py" line="114"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="113"/>
+        <location filename="../../widgets/work_orders_view.py" line="114"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="113"/>
+        <location filename="../../widgets/work_orders_view.py" line="114"/>
         <source>Community</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="114"/>
+        <location filename="../../widgets/work_orders_view.py" line="115"/>
         <source>Pile</source>
         <translation>充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="114"/>
+        <location filename="../../widgets/work_orders_view.py" line="115"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="114"/>
+        <location filename="../../widgets/work_orders_view.py" line="115"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="114"/>
+        <location filename="../../widgets/work_orders_view.py" line="115"/>
         <source>Technician</source>
         <translation>运维人员</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="115"/>
+        <location filename="../../widgets/work_orders_view.py" line="116"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="115"/>
+        <location filename="../../widgets/work_orders_view.py" line="116"/>
         <source>Raised</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="142"/>
+        <location filename="../../widgets/work_orders_view.py" line="143"/>
         <source>Pile %1 ✕</source>
         <translation>充电桩 %1 ✕</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="172"/>
+        <location filename="../../widgets/work_orders_view.py" line="173"/>
         <source>overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="189"/>
+        <location filename="../../widgets/work_orders_view.py" line="190"/>
         <source>%1 orders, %2 overdue</source>
         <translation>共 %1 单，超时 %2 单</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="241"/>
+        <location filename="../../widgets/work_orders_view.py" line="242"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>
