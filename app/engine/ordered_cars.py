@@ -203,11 +203,9 @@ class CarControl:
                 (cuts if lower else rises).append((key, track, plan.limit_a, d))
         if not cuts and not rises:
             return True
-        self.rt._switched[station_id] = time.time()
         # Cuts first: what a rise takes must already be free at the transformer.
         ok = all(await asyncio.gather(*(self._send(*s) for s in cuts)))
         ok &= all(await asyncio.gather(*(self._send(*s) for s in rises)))
-        self.rt._switched[station_id] = time.time()
         return ok
 
     async def _send(self, key: PortKey, track: CarTrack, limit_a: float, d: Decision) -> bool:
@@ -216,6 +214,9 @@ class CarControl:
         busy = self.inflight.get(key)
         if busy is not None and not busy.done():
             return False  # the last one is still unanswered: decided again in the next step
+        # Only a limit actually sent makes the next meter readings suspect (see OrderedRuntime._on_load): a charge
+        # point that keeps us waiting must not keep the controller blind to the household load meanwhile.
+        self.rt._switched[track.station_id] = time.time()
         cmd = SetChargingProfile(key[0], limit_a, connector=key[1], purpose="TxProfile", profile_id=PROFILE_ID + key[1],
                                  stack_level=STACK_LEVEL, issued_by=self.issuer)
         task = asyncio.ensure_future(self.rt.engine._submit(cmd))
@@ -232,6 +233,7 @@ class CarControl:
                   ) -> None:
         if self.inflight.get(key) is task:
             del self.inflight[key]
+        self.rt._switched[track.station_id] = time.time()
         if task.cancelled():
             return
         exc = task.exception()

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -75,6 +76,36 @@ class Community:
     @property
     def engine(self) -> Engine:
         return self.cars.engine
+
+    def explain(self) -> str:
+        """The controller's view, for a failure message (a CI run that fails must say why)."""
+        st = self.engine.snapshot().ordered.get(self.station_id)
+        o = self.engine.ordered
+        now = time.time()
+        lines = [f"feeder household {self.feeder.household_w:.0f} W, cars "
+                 + ", ".join(f"{cp.identity}={amps(cp):.1f} A" for cp in self.feeder.cps),
+                 f"status: {st and (st.source, st.other_w, st.spare_w, st.allocated_w, st.ts)}"]
+        lines += [f"  {p.pile_id} #{p.number}: {p.status} {p.reason} {p.power_w} W limit {p.limit_a}"
+                  for p in (st.ports if st else ())]
+        lines.append(f"last switch {now - o._switched.get(self.station_id, 0):.1f} s ago; readings (age s, other W): "
+                     + str([(int(now) - r.at_s, r.other_load_w) for r in list(o.readings.get(self.station_id, ()))[-8:]])
+                     )
+        lines.append(f"car tracks: {[(t.sent_a, t.cap_w, t.paused_at) for t in o.cars.tracks.values()]}, "
+                     f"in flight: {len(o.cars.inflight)}")
+        with Session(self.site.db) as s:
+            evs = s.scalars(select(PileEvent).where(PileEvent.kind.like("ordered%"))
+                            .order_by(PileEvent.ts.desc()).limit(8)).all()
+            lines += [f"  event {e.ts:%H:%M:%S} {e.kind}: {e.detail}" for e in evs]
+            msgs = s.scalars(select(OcppMessage).where(OcppMessage.action == "SetChargingProfile")
+                             .order_by(OcppMessage.id.desc()).limit(6)).all()
+            lines += [f"  ocpp {m.direction} {str(m.payload)[:160]}" for m in msgs]
+        return "\n".join(lines)
+
+    def wait(self, predicate: Callable[[], Any], timeout: float) -> Any:
+        try:
+            return wait_for(predicate, timeout=timeout)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{self.explain()}") from None
 
     def status(self, code: str, n: int = 1) -> OrderedPort | None:
         st = self.engine.snapshot().ordered.get(self.station_id)
@@ -159,7 +190,7 @@ def test_cars_are_limited_by_charging_profiles_and_cut_first_when_the_household_
             return None
         return full, part
 
-    full, part = wait_for(settled, timeout=20)
+    full, part = c.wait(settled, timeout=20)
     code_of = {site.pile_ids[i]: i for i in cps}
     full_cp, part_cp = cps[code_of[full.pile_id]], cps[code_of[part.pile_id]]
     # The simulated cars draw what their profiles allow (a charge point obeys at once).
@@ -176,10 +207,10 @@ def test_cars_are_limited_by_charging_profiles_and_cut_first_when_the_household_
     before = part.limit_a
     assert before is not None
     t0 = time.monotonic()
-    wait_for(lambda: amps(part_cp) <= before - 6, timeout=10)
+    c.wait(lambda: amps(part_cp) <= before - 6, timeout=10)
     assert time.monotonic() - t0 < 5  # the next step (1 s here), not a slow drift
     # Settled: about 2 kW / 230 V less for that car; the e-bikes (less time to spare) and the full car go on.
-    cut = wait_for(lambda: (p := c.status(code_of[part.pile_id])) and p.status == "limited"
+    cut = c.wait(lambda: (p := c.status(code_of[part.pile_id])) and p.status == "limited"
                    and p.limit_a is not None and 6 <= p.limit_a <= before - 6 and p, timeout=15)
     wait_for(lambda: abs(amps(part_cp) - cut.limit_a) < 0.05, timeout=10)
     assert all(site.pile(code).port_state(n) is PortState.CHARGING for n in range(1, EBIKES + 1))
