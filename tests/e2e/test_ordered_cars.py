@@ -87,9 +87,9 @@ class Community:
                  f"status: {st and (st.source, st.other_w, st.spare_w, st.allocated_w, st.ts)}"]
         lines += [f"  {p.pile_id} #{p.number}: {p.status} {p.reason} {p.power_w} W limit {p.limit_a}"
                   for p in (st.ports if st else ())]
-        lines.append(f"last switch {now - o._switched.get(self.station_id, 0):.1f} s ago; readings (age s, other W): "
-                     + str([(int(now) - r.at_s, r.other_load_w) for r in list(o.readings.get(self.station_id, ()))[-8:]])
-                     )
+        readings = [(int(now) - r.at_s, r.other_load_w) for r in list(o.readings.get(self.station_id, ()))[-8:]]
+        lines.append(f"last switch {now - o._switched.get(self.station_id, 0):.1f} s ago; "
+                     f"readings (age s, other W): {readings}")
         lines.append(f"car tracks: {[(t.sent_a, t.cap_w, t.paused_at) for t in o.cars.tracks.values()]}, "
                      f"in flight: {len(o.cars.inflight)}")
         with Session(self.site.db) as s:
