@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -76,8 +77,16 @@ class FileEndpoint:
             data = await reader.readexactly(length)
             folder = self.root / "diagnostics" / parts[1]
             folder.mkdir(parents=True, exist_ok=True)
-            await asyncio.to_thread((folder / parts[2]).write_bytes, data)
+            await asyncio.to_thread(_store, folder / parts[2], data)
             if self.on_upload is not None:
                 self.on_upload(parts[1], parts[2], len(data))
             return "201 Created", b"stored\n"
         return "404 Not Found", b"not found\n"
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Whole or not at all: staff opening the folder (or a test) never see a half-written upload under its
+    final name."""
+    part = path.with_name(f".{path.name}.part")
+    part.write_bytes(data)
+    os.replace(part, path)

@@ -200,11 +200,13 @@ class OrderedRuntime:
         unsubscribe = self.engine.hub.subscribe(self._on_events)
         due: dict[uuid.UUID, float] = {}
         reloaded = time.monotonic()
+        reloading: asyncio.Future[None] | None = None
         try:
             while True:
                 now = time.monotonic()
-                if now - reloaded >= self.tuning.reload_s:
-                    await self._reload()
+                if now - reloaded >= self.tuning.reload_s and (reloading is None or reloading.done()):
+                    # In the background: a slow database must not hold up shedding load over the limit.
+                    reloading = asyncio.ensure_future(self._reload())
                     reloaded = now
                 for sid, cfg in list(self.config.items()):
                     if sid in self._woken or now >= due.get(sid, 0.0):
@@ -225,6 +227,8 @@ class OrderedRuntime:
                 except TimeoutError:
                     pass
         finally:
+            if reloading is not None:
+                reloading.cancel()
             unsubscribe()
 
     async def _reload(self) -> None:
@@ -235,9 +239,17 @@ class OrderedRuntime:
                 return load_config(s, datetime.now(UTC))
 
         try:
-            self._configure(await loop.run_in_executor(self.engine._db_pool, read))
+            config = await loop.run_in_executor(self.engine._db_pool, read)
         except Exception as exc:  # keep the last settings; the database may be back next time
             log.warning("ordered charging settings not re-read: %s", exc)
+            return
+        before = self.config
+        self._configure(config)
+        for sid, cfg in config.items():  # switched on or off, a new limit or overrides: act now, not next period
+            old = before.get(sid)
+            if old is None or (old.enabled, old.limit_w, old.margin_w, old.overrides) != (
+                    cfg.enabled, cfg.limit_w, cfg.margin_w, cfg.overrides):
+                self._poke(sid)
 
     # -- one control step --------------------------------------------------------------------------
     def _capacity(self, cfg: StationConfig, now: float, controlled_w: int) -> Capacity:

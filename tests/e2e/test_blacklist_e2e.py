@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +24,7 @@ from comm.sim.pile_model import SimPile, SwipeResult
 from comm.sim.runtime import SimClock, SimRuntime, SimThread
 from db.engine import make_engine, session_factory
 from db.migrate import upgrade
-from db.models import Pile, PileCommand
+from db.models import Pile, PileCommand, PileEvent
 from db.models_audit import AuditRecord
 from tests.app.services.card_bench import CTX, CardDesk
 from tests.app.services.conftest import make_desk
@@ -102,6 +103,23 @@ def pushes(site: Site, code: str) -> list[str]:
                                                                 PileCommand.code == "PushBlacklist")))
 
 
+def explain(site: Site, code: str) -> str:
+    """What the engine and the pile knew, for a failure message (a CI run that fails must say why)."""
+    assert site.engine is not None
+    pid = site.pile_ids[code]
+    bl = site.engine.blacklist
+    now = time.monotonic()
+    sim = site.pile(code)
+    lines = [f"{code}: online {online(site, code)}; engine: reported {bl.reported.get(pid)}, recorded "
+             f"{bl.recorded.get(pid)}, in flight {pid in bl.inflight}, retry in "
+             f"{(bl.retry_at.get(pid, now) - now):.1f} s; desired {bl.desired.version}",
+             f"sim pile: powered {sim.powered}, version {sim.blacklist_version}"]
+    with session_factory(site.db)() as s:
+        evs = s.scalars(select(PileEvent).where(PileEvent.pile_id == pid).order_by(PileEvent.ts.desc()).limit(10))
+        lines += [f"  {e.ts:%H:%M:%S.%f} {e.kind}: {e.detail}" for e in evs]
+    return "\n".join(lines)
+
+
 def test_a_lost_card_is_refused_at_every_pile_even_one_that_was_offline(world: World) -> None:
     site, desk, book = world
     clerk = desk.clerk
@@ -123,7 +141,10 @@ def test_a_lost_card_is_refused_at_every_pile_even_one_that_was_offline(world: W
     assert st.summary[1] == "blacklist version 1 is on 2 of 3 piles; 1 offline will get it when they return"
 
     site.on_sim(site.runtime.power_restore, TCP)  # back: its first poll shows version 0, the engine pushes
-    wait_for(lambda: version(site, TCP) == 1, timeout=20)
+    try:
+        wait_for(lambda: version(site, TCP) == 1, timeout=30)  # (its next retry as an offline pile: ≤ 8 s here)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\n{explain(site, TCP)}") from None
     assert swipe(site, TCP, 1, lost) is SwipeResult.BLACKLISTED
     st = wait_for(lambda: (s := card_blacklist.push_status(clerk, desk.desk.db)).count("current") == 3 and s)
     assert all(p.entries == 1 and p.pushed_at is not None for p in st.piles)
