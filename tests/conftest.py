@@ -21,6 +21,15 @@ from tests.support.memory_keyring import MemoryKeyring
 from tests.support.postgres import PostgresServer, PostgresUnavailable, acquire_server
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``one_database`` run on SQLite only (their PostgreSQL twin would test the same thing again)."""
+    twins = [i for i in items if i.get_closest_marker("one_database") is not None
+             and getattr(i, "callspec", None) is not None and i.callspec.params.get("db_url") == "postgresql"]
+    if twins:
+        config.hook.pytest_deselected(items=twins)
+        items[:] = [i for i in items if i not in twins]
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresServer]:
     """One PostgreSQL server for the whole session, started on first use.

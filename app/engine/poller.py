@@ -272,6 +272,12 @@ class LinePoller:
             pile.identity = None  # it may come back as another device (swapped) or rebooted
             pile.backoff_s = min(max(pile.backoff_s * 2, t.offline_retry_s), t.backoff_max_s)
             pile.next_due = self.clock() + pile.backoff_s
+            if self.spec.kind == "tcp" and self.connected and not any(p.online for p in self.piles.values()):
+                # Nobody answers on this connection: it may be dead without pymodbus knowing (a pile that lost
+                # power right after accepting it) — the next visit connects afresh. A serial port stays open:
+                # one silent unit says nothing about the bus.
+                self.connected = False
+                self.client.close()
         else:
             pile.next_due = self.clock() + t.active_interval_s
 

@@ -46,6 +46,7 @@ class TcpPileServer:
         self.stats = BusStats()
         self._srv: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._stalled: set[asyncio.StreamWriter] = set()
 
     async def start(self) -> int:
         self._srv = await asyncio.start_server(self._serve, self.host, self.port)
@@ -60,6 +61,11 @@ class TcpPileServer:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._srv.wait_closed(), 2)
             self._srv = None
+
+    def stall_connections(self) -> None:
+        """The open connections go dead without a word (a router or converter lost them, the console is not told):
+        what arrives on them is never answered. New connections are served as usual."""
+        self._stalled |= self._writers
 
     def drop_connections(self) -> None:
         """What a power cut or a cable pull does to the console's connection."""
@@ -94,7 +100,7 @@ class TcpPileServer:
                     if not self.is_powered():
                         writer.transport.abort()
                         return
-                    if self.silent:
+                    if self.silent or writer in self._stalled:
                         self.stats.unanswered += 1
                         continue
                     answer = self.server.handle(pdu)
@@ -115,5 +121,6 @@ class TcpPileServer:
             pass
         finally:
             self._writers.discard(writer)
+            self._stalled.discard(writer)
             with contextlib.suppress(Exception):
                 writer.close()

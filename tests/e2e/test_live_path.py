@@ -63,6 +63,7 @@ def test_coin_shows_as_charging_within_two_poll_cycles_and_unplug_stops_it(site:
         assert c.scalar(select(func.count()).select_from(PortSample)) >= 2
 
 
+@pytest.mark.one_database
 def test_silent_pile_goes_offline_while_its_bus_neighbours_keep_their_rate(site: Site) -> None:
     site.start_engine()
     bus = site.runtime.buses["bus-1"].server
@@ -94,6 +95,24 @@ def test_silent_pile_goes_offline_while_its_bus_neighbours_keep_their_rate(site:
         wait_for(lambda: c.scalar(select(Alarm.cleared_at).where(Alarm.pile_id == silent_id)) is not None)
 
 
+@pytest.mark.one_database
+def test_an_ethernet_pile_whose_connection_went_dead_unnoticed_is_reconnected(site: Site) -> None:
+    """The connection stays open but nothing comes back (a router or a serial-Ethernet converter lost it and the
+    console was not told): the pile goes offline, and the engine connects afresh instead of waiting on a dead
+    connection for ever."""
+    code = TCP_PILES[0]
+    pid = site.pile_ids[code]
+    site.start_engine()
+    wait_for(lambda: (p := site.engine.snapshot().piles.get(pid)) and p.online)  # type: ignore[union-attr]
+    server = site.runtime.tcp[code].server
+    site.on_sim(server.stall_connections)
+    wait_for(lambda: not site.engine.snapshot().piles[pid].online, timeout=10)  # type: ignore[union-attr]
+    wait_for(lambda: site.engine.snapshot().piles[pid].online, timeout=15)  # type: ignore[union-attr]
+    with site.db.connect() as c:
+        wait_for(lambda: c.scalar(select(Alarm.cleared_at).where(Alarm.pile_id == pid)) is not None)
+
+
+@pytest.mark.one_database
 def test_two_percent_crc_noise_never_yields_a_wrong_value(site: Site) -> None:
     # Freeze the physics so every value the piles serve is known exactly while noise hits the wire.
     for code in BUS_PILES:
