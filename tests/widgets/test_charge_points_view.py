@@ -4,6 +4,7 @@ then connects with the key it was shown (offscreen, real SQLite database, real s
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -191,6 +192,9 @@ def test_an_approved_charge_point_rejected_by_mistake_is_accepted_again_with_its
     after = status_of(db, "XC01-C01")
     assert (after.status, after.pile_id, after.password_hash) == ("accepted", before.pile_id, before.password_hash)
     assert "accepted again" in v.status.text()
+    if os.environ.get("CHARGEDESK_SHOTS"):  # a look at the tab after the action (not kept in docs/)
+        v.resize(1100, 420)
+        v.grab().save(str(Path(os.environ["CHARGEDESK_SHOTS"]) / "charge_points_readmit.png"))
     entries = audit.query_audit(people["boss"], db, AuditFilter(action="charge_point.readmitted"))
     assert [e.actor_login for e in entries] == [people["fac"].login]
     with pytest.raises(Conflict):  # accepted already: nothing to accept again
