@@ -9,6 +9,9 @@ the desks: it works the same when the engine runs headless on another machine.
 
 What each pile holds is recorded in ``pile_blacklist`` (version seen, entries confirmed, last error) for
 the desk's push status (app.services.card_blacklist.push_status).
+
+Car charge points (OCPP 1.6J) have no such table: after every new list each connected one is sent its local
+authorization list in full (SendLocalList), where those cards are Blocked; online, Authorize refuses them.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from app.engine.commands import CommandOutcome, PileCommand, PushBlacklist
 from app.engine.events import PileEventLogged
+from app.engine.ocpp_commands import SendLocalList
 from app.engine.topology import LineSpec
 from comm.pile.blacklist import BlacklistCodec, push
 from comm.pile.device import PileDevice
@@ -95,6 +99,7 @@ class BlacklistRuntime:
         self.inflight: set[uuid.UUID] = set()
         self.retry_at: dict[uuid.UUID, float] = {}
         self.backoff: dict[uuid.UUID, float] = {}
+        self.car_sent: dict[uuid.UUID, int] = {}  # car pile → blacklist version its local list was sent with
         self._tasks: set[asyncio.Future[Any]] = set()
 
     # -- set-up (caller's thread, before the loop) ------------------------------------------------
@@ -177,6 +182,51 @@ class BlacklistRuntime:
                 self.backoff.clear()
             for pile_id in list(self.reported):  # new lists and retries that fell due
                 self._consider(pile_id)
+            self._consider_cars()
+
+    # -- car charge points (OCPP 1.6J): the local authorization list -------------------------------------
+    def _car_piles(self) -> list[uuid.UUID]:
+        """Car piles whose charge point is connected and accepted now."""
+        ocpp = self.engine.devices.ocpp
+        if ocpp is None:
+            return []
+        return [pid for pid, identity in ocpp.by_pile.items()
+                if (cp := ocpp.sessions.get(identity)) is not None and cp.accepted]
+
+    def _consider_cars(self) -> None:
+        """A charge point authorizes from its local list while the console is out of reach: after every new
+        blacklist it gets the full list again (lost, returned and replaced cards Blocked). Online, the central
+        system's Authorize already refuses them (app.engine.ocpp_store.authorize)."""
+        d, now = self.desired, time.monotonic()
+        if d.version == 0:
+            return
+        for pile_id in self._car_piles():
+            if self.car_sent.get(pile_id) == d.version or pile_id in self.inflight \
+                    or self.retry_at.get(pile_id, 0.0) > now:
+                continue
+            self.inflight.add(pile_id)
+            self._spawn(self._push_car(pile_id, d.version))
+
+    async def _push_car(self, pile_id: uuid.UUID, version: int) -> None:
+        try:
+            outcome = await self.engine._submit(SendLocalList(pile_id, issued_by=ISSUER))
+        finally:
+            self.inflight.discard(pile_id)
+        now = datetime.now(UTC)
+        if outcome.ok:
+            self.car_sent[pile_id] = version
+            self.backoff.pop(pile_id, None)
+            self.retry_at.pop(pile_id, None)
+            self.engine._publish([PileEventLogged(
+                pile_id, "blacklist_pushed", "info",
+                f"local authorization list sent for blacklist version {version}: {outcome.detail}", now)])
+            return
+        wait = min(max(self.backoff.get(pile_id, 0.0) * 2, self.tuning.retry_s), self.tuning.retry_max_s)
+        self.backoff[pile_id] = wait
+        self.retry_at[pile_id] = time.monotonic() + wait
+        self.engine._publish([PileEventLogged(pile_id, "blacklist_push_failed", "warning",
+                                              f"local authorization list (blacklist {version}) not taken: "
+                                              f"{outcome.detail}; retried in {wait:.0f} s", now)])
 
     # -- database (the engine's single database thread) -------------------------------------------------
     def _read_desired(self) -> Desired:

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Pile, Port
+from db.models_cards import Card
 from db.models_ocpp import ChargePoint, OcppReservation, OcppTransaction
 from db.models_people import ChargingUser
 from db.types import utcnow
@@ -84,22 +85,44 @@ def record_boot(factory: sessionmaker[Session], cp_id: uuid.UUID, boot: dict[str
                 updated_at=utcnow()))
 
 
+# An IC card in one of these states must not start a car either (挂失: the desk reported it lost; returned or
+# replaced: it is no longer the holder's card). The same cards are pushed to the e-bike piles' blacklist.
+BLOCKED_CARD_STATES = ("lost", "returned", "replaced")
+
+
+def _blocked_cards(s: Session, tags: list[str] | None = None) -> set[str]:
+    q = select(Card.card_no).where(Card.state.in_(BLOCKED_CARD_STATES))
+    if tags is not None:
+        numbers = [int(t) for t in tags if t.isdigit() and len(t) <= 18]
+        if not numbers:
+            return set()
+        q = q.where(Card.card_no.in_(numbers))
+    return {str(n) for n in s.scalars(q)}
+
+
 def authorize(factory: sessionmaker[Session], id_tag: str) -> str:
     """OCPP AuthorizationStatus of an idTag: a charging user's card (active → Accepted, deactivated →
-    Blocked); anything else is Invalid."""
+    Blocked), Blocked too when the IC card is lost, returned or replaced; anything else is Invalid."""
     with factory() as s:
         user = s.execute(select(ChargingUser.active).where(ChargingUser.card_no == id_tag)).first()
+        blocked = bool(_blocked_cards(s, [id_tag]))
     if user is None:
         return "Invalid"
-    return "Accepted" if user.active else "Blocked"
+    return "Accepted" if user.active and not blocked else "Blocked"
 
 
 def local_list(factory: sessionmaker[Session]) -> list[tuple[str, str]]:
-    """(idTag, status) of every charging user's card, for SendLocalList (Full)."""
+    """(idTag, status) of every charging user's card, and every lost / returned / replaced IC card as Blocked,
+    for SendLocalList (Full): a charge point that authorizes offline refuses them too."""
     with factory() as s:
         rows = s.execute(select(ChargingUser.card_no, ChargingUser.active)
                          .where(ChargingUser.card_no.is_not(None)).order_by(ChargingUser.card_no))
-        return [(str(card)[:20], "Accepted" if active else "Blocked") for card, active in rows]
+        blocked = _blocked_cards(s)
+        entries = {str(card)[:20]: "Accepted" if active and str(card) not in blocked else "Blocked"
+                   for card, active in rows}
+    for card in blocked:
+        entries.setdefault(card[:20], "Blocked")
+    return sorted(entries.items())
 
 
 def set_local_list_version(factory: sessionmaker[Session], cp_id: uuid.UUID, version: int) -> None:

@@ -1,0 +1,53 @@
+"""挂失 reaches the car charge points too (OCPP 1.6J over real WebSockets): once a resident's IC card is reported
+lost, the central system refuses it online and every connected charge point gets its local authorization list
+again with the card Blocked (what it goes by while the console is out of reach); found again (解挂), it works."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.engine.blacklist import BlacklistTuning
+from app.services import card_blacklist
+from db.models_cards import Card
+from db.models_people import ChargingUser
+from tests.e2e.car_site import CARD, CarSite, car, ocpp_settings, provision_cars
+from tests.e2e.site import Site, wait_for
+
+
+def set_card(site: Site, state: str) -> None:
+    """What the card desk's report_loss / cancel_loss write: the card's state and the blacklist, in one commit."""
+    with Session(site.db) as s, s.begin():
+        s.execute(update(Card).where(Card.card_no == int(CARD)).values(state=state))
+        card_blacklist.refresh(s, "clerk")
+
+
+def test_a_card_reported_lost_is_refused_by_the_car_charge_points(site: Site, tmp_path: Path) -> None:
+    provision_cars(site)
+    with Session(site.db) as s, s.begin():
+        holder = s.scalar(select(ChargingUser.id).where(ChargingUser.card_no == CARD))
+        s.add(Card(card_no=int(CARD), uid="0A0B0C0D", user_id=holder, kind="stored", state="active"))
+    settings = replace(ocpp_settings(tmp_path), blacklist=BlacklistTuning(check_s=0.2, retry_s=0.5, retry_max_s=1))
+    engine = site.start_engine(settings)
+    wait_for(lambda: engine.devices.ocpp is not None and engine.devices.ocpp.port)
+    cars = CarSite(site, engine)
+    try:
+        cps = [cars.add_cp(i) for i in ("T01-C01", "T01-C02")]
+        wait_for(lambda: all(cp.registration == "Accepted" and cp.connected for cp in cps), timeout=10)
+
+        set_card(site, "lost")
+        wait_for(lambda: all(cp.local_list.get(CARD) == "Blocked" for cp in cps), timeout=10)
+        cp = cps[0]
+        site.on_sim(cp.plug, 1, car(soc=0.5))
+        site.on_sim(cp.start_transaction, 1, CARD)  # online: the central system answers Blocked, the car stops
+        wait_for(lambda: cp.connectors[1].tx_id is not None and not cp.connectors[1].in_tx, timeout=10)
+
+        set_card(site, "active")  # 解挂: found again
+        wait_for(lambda: all(c.local_list.get(CARD) == "Accepted" for c in cps), timeout=10)
+        assert site.on_sim(cp.start_transaction, 1, CARD)
+        wait_for(lambda: cp.connectors[1].in_tx and cp.connectors[1].tx_id is not None, timeout=10)
+    finally:
+        cars.close()
