@@ -19,6 +19,31 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
+def open_pty(link: Path | None, *, raw_master: bool = False) -> tuple[int, int, str]:
+    """(master fd, slave fd, slave device path); `link`, when given, is made a symlink to the device (a stable
+    path for a config file, as /dev/serial/by-id gives a real adapter)."""
+    master, slave = os.openpty()
+    tty.setraw(slave)  # no echo, no line discipline: bytes like 0x03/0x0D/0x11 pass untouched
+    if raw_master:
+        tty.setraw(master)
+    device = os.ttyname(slave)
+    if link is not None:
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+        link.symlink_to(device)
+    return master, slave, device
+
+
+def close_pty(master: int, slave: int, link: Path | None) -> None:
+    for fd in (master, slave):
+        if fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    if link is not None:
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+
+
 def corrupt_one_byte(raw: bytes, rng: random.Random) -> bytes:
     """One bit flipped in one byte: line noise that a CRC or checksum must catch."""
     i = rng.randrange(len(raw))
@@ -37,14 +62,8 @@ class PtyLine:
 
     async def start(self) -> str:
         """Open the pty and start serving; returns the device path clients open."""
-        self._master, self._slave = os.openpty()
-        tty.setraw(self._slave)  # no echo, no line discipline: bytes like 0x03/0x0D pass untouched
+        self._master, self._slave, self.device = open_pty(self.link)
         os.set_blocking(self._master, False)
-        self.device = os.ttyname(self._slave)
-        if self.link is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.link.unlink()
-            self.link.symlink_to(self.device)
         asyncio.get_running_loop().add_reader(self._master, self._on_readable)
         return str(self.link or self.device)
 
@@ -53,14 +72,8 @@ class PtyLine:
             asyncio.get_running_loop().remove_reader(self._master)
         for task in list(self._tasks):
             task.cancel()
-        for fd in (self._master, self._slave):
-            if fd >= 0:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+        close_pty(self._master, self._slave, self.link)
         self._master = self._slave = -1
-        if self.link is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.link.unlink()
 
     def _on_readable(self) -> None:
         raise NotImplementedError

@@ -10,14 +10,12 @@ not written before the request and it could have crossed the wire (10 bits a byt
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import logging
 import os
 import select
 import threading
 import time
-import tty
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +24,7 @@ from comm.mifare.classic import CardNak, MifareClassic1K
 from comm.pn532 import codec
 from comm.pn532.errors import FrameError
 from comm.pn532.messages import Cmd, Mifare, Status, Target, target_reply
+from comm.sim.pty_line import close_pty, open_pty
 
 log = logging.getLogger(__name__)
 
@@ -185,14 +184,7 @@ class VirtualReaderServer:
         return BITS_PER_BYTE / self.baudrate
 
     def start(self) -> str:
-        self._master, self._slave = os.openpty()
-        tty.setraw(self._slave)  # no echo, no line discipline: 0x03, 0x0D, 0x11 pass untouched
-        tty.setraw(self._master)
-        self.device = os.ttyname(self._slave)
-        if self.link is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.link.unlink()
-            self.link.symlink_to(self.device)
+        self._master, self._slave, self.device = open_pty(self.link, raw_master=True)
         self._stop.clear()
         self._thread = threading.Thread(target=self._serve, name="virtual-pn532", daemon=True)
         self._thread.start()
@@ -202,14 +194,8 @@ class VirtualReaderServer:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(2.0)
-        for fd in (self._master, self._slave):
-            if fd >= 0:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+        close_pty(self._master, self._slave, self.link)
         self._master = self._slave = -1
-        if self.link is not None:
-            with contextlib.suppress(FileNotFoundError):
-                self.link.unlink()
 
     def __enter__(self) -> VirtualReaderServer:
         self.start()
