@@ -6,74 +6,33 @@ off again; a pile that refuses a push is retried until it takes it."""
 from __future__ import annotations
 
 import json
-import random
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine as SqlEngine
 from sqlalchemy import select
 
 from app.engine.blacklist import BlacklistTuning
 from app.services import card_blacklist, cards
-from app.services.provisioning import BusPlan, PilePlan, StationPlan, provision
 from comm.sim.mifare_cards import MifareCardBook
-from comm.sim.pile_model import SimPile, SwipeResult
-from comm.sim.runtime import SimClock, SimRuntime, SimThread
-from db.engine import make_engine, session_factory
-from db.migrate import upgrade
-from db.models import Pile, PileCommand, PileEvent
+from comm.sim.pile_model import SwipeResult
+from db.engine import session_factory
+from db.models import PileCommand, PileEvent
 from db.models_audit import AuditRecord
-from tests.app.services.card_bench import CTX, CardDesk
-from tests.app.services.conftest import make_desk
+from tests.app.services.card_bench import CardDesk
+from tests.e2e.card_world import World, card_world
 from tests.e2e.site import FAST, Site, ebike, wait_for
 
 BUS = ("T01-P01", "T01-P02")
 TCP = "T01-P11"
 SETTINGS = replace(FAST, blacklist=BlacklistTuning(check_s=0.3, retry_s=1.0, retry_max_s=2.0))
 
-World = tuple[Site, CardDesk, MifareCardBook]
-
-
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
-    from app.domain import passwords
-
-    passwords.configure(time_cost=1, memory_cost=8)
-    db: SqlEngine = make_engine(f"sqlite:///{tmp_path / 'desk.db'}")
-    upgrade(db)
-    book = MifareCardBook(CTX.master, operator_code=CTX.operator_code, operator_name=CTX.operator_name)
-    clock = SimClock(1.0)
-    runtime = SimRuntime(clock, tick_s=0.1)
-    sim = SimThread(runtime)
-    rng = random.Random(11)
-
-    def make(code: str, unit: int) -> SimPile:
-        return SimPile(code=code, serial=f"SN-{code}", unit_id=unit, rng=random.Random(rng.random()), now=clock.now(),
-                       cards=book)  # type: ignore[arg-type]  # fmt: skip
-
-    device = sim.run(runtime.add_bus("bus-1", [make(c, i) for i, c in enumerate(BUS, start=1)]))
-    tcp_port = sim.run(runtime.add_tcp(make(TCP, 1)))
-    sim.run(runtime.start_ticking())
-    on_bus = [PilePlan(c, c, ("ebike",) * 10, bus="bus-1", unit_id=i) for i, c in enumerate(BUS, 1)]
-    plan = StationPlan(code="T01", name="测试小区", charging_limit_w=60_000,
-                       buses=(BusPlan("bus-1", device, timeout_ms=300),),
-                       piles=(*on_bus, PilePlan(TCP, TCP, ("ebike",) * 10, host="127.0.0.1", tcp_port=tcp_port)))
-    with session_factory(db)() as s, s.begin():
-        provision(s, operator_code=CTX.operator_code, operator_name=CTX.operator_name, stations=[plan])
-    with session_factory(db)() as s:
-        ids = {p.code: p.id for p in s.scalars(select(Pile))}
-    site = Site(db, sim, clock, device, {TCP: tcp_port}, ids)
-    desk = CardDesk(make_desk(db))
-    try:
-        yield site, desk, book
-    finally:
-        site.stop_engine()
-        sim.close()
-        db.dispose()
-        passwords.configure(time_cost=3, memory_cost=65536, parallelism=4)
+    with card_world(tmp_path, BUS, TCP, seed=11) as w:
+        yield w
 
 
 def online(site: Site, code: str) -> bool:

@@ -5,29 +5,24 @@ that ended without the card grey-locks it; the desk un-greys it from the pile's 
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine as SqlEngine
 from sqlalchemy import select
 
 from app.domain.journal import CARD_FLOAT
 from app.domain.permissions import Role
 from app.services import card_queries, cards
-from app.services.provisioning import BusPlan, PilePlan, StationPlan, provision
 from comm.mifare.classic import MifareClassic1K
 from comm.pn532.device import PN532
 from comm.sim.mifare_cards import MifareCardBook
-from comm.sim.pile_model import SimPile, SwipeResult
+from comm.sim.pile_model import SwipeResult
 from comm.sim.reader import VirtualReaderServer
-from comm.sim.runtime import SimClock, SimRuntime, SimThread
-from db.engine import make_engine, session_factory
-from db.migrate import upgrade
+from db.engine import session_factory
 from db.models import OfflineRecord
 from tests.app.services.card_bench import CTX, CardDesk
-from tests.app.services.conftest import make_desk
+from tests.e2e.card_world import card_world
 from tests.e2e.site import FAST, Site, ebike, wait_for
 
 PILES = ("T01-P01", "T01-P02")
@@ -35,39 +30,14 @@ PILES = ("T01-P01", "T01-P02")
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[tuple[Site, CardDesk, MifareCardBook, PN532, VirtualReaderServer]]:
-    from app.domain import passwords
-
-    passwords.configure(time_cost=1, memory_cost=8)
-    db: SqlEngine = make_engine(f"sqlite:///{tmp_path / 'desk.db'}")
-    upgrade(db)
-    book = MifareCardBook(CTX.master, operator_code=CTX.operator_code, operator_name=CTX.operator_name)
-    clock = SimClock(1.0)
-    runtime = SimRuntime(clock, tick_s=0.1)
-    sim = SimThread(runtime)
-    rng = random.Random(3)
-    piles = [SimPile(code=c, serial=f"SN-{c}", unit_id=i, rng=random.Random(rng.random()), now=clock.now(),
-                     cards=book) for i, c in enumerate(PILES, start=1)]  # type: ignore[arg-type]  # fmt: skip
-    device = sim.run(runtime.add_bus("bus-1", piles))
-    sim.run(runtime.start_ticking())
-    plan = StationPlan(code="T01", name="测试小区", charging_limit_w=60_000,
-                       buses=(BusPlan("bus-1", device, timeout_ms=300),),
-                       piles=tuple(PilePlan(c, c, ("ebike",) * 10, bus="bus-1", unit_id=i)
-                                   for i, c in enumerate(PILES, 1)))  # fmt: skip
-    with session_factory(db)() as s, s.begin():
-        provision(s, operator_code=CTX.operator_code, operator_name=CTX.operator_name, stations=[plan])
-    site = Site(db, sim, clock, device, {})
-    site.start_engine(FAST)
-    desk = CardDesk(make_desk(db))
-    with VirtualReaderServer() as srv:
-        dev = PN532.open(srv.device)
-        try:
-            yield site, desk, book, dev, srv
-        finally:
-            dev.close()
-            site.stop_engine()
-            sim.close()
-            db.dispose()
-            passwords.configure(time_cost=3, memory_cost=65536, parallelism=4)
+    with card_world(tmp_path, PILES) as (site, desk, book):
+        site.start_engine(FAST)
+        with VirtualReaderServer() as srv:
+            dev = PN532.open(srv.device)
+            try:
+                yield site, desk, book, dev, srv
+            finally:
+                dev.close()
 
 
 def records(site: Site, card_no: int) -> list[OfflineRecord]:
