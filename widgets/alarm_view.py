@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from app.engine.events import AlarmCleared, AlarmRaised, DatabaseHealth, Event
 from app.services.alarms import AlarmInfo
 from widgets.look import RESOURCES, SEVERITY_COLOURS, local
-from widgets.ops import run_background
+from widgets.ops import LatestLoad, run_background
 from widgets.tables import make_table
 
 POPUP_CODES = {"pile.smoke", "pile.over_temp", "port.short_circuit"}
@@ -101,6 +101,8 @@ class AlarmsView(QWidget):
         self.live.cellDoubleClicked.connect(lambda r, _c: self._rows and self.pileActivated.emit(self._rows[r].pile_id))
         self._sound = self._make_sound()
         self._reload_after_flushes = 0
+        self._live_load = LatestLoad(self.load_open, self._fill_live, lambda e: self.count.setText(str(e)),
+                                     parent=self)
         self.refresh()
 
     def _table(self) -> QTableWidget:
@@ -119,7 +121,7 @@ class AlarmsView(QWidget):
 
     # -- data ------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        run_background(self.load_open, self._fill_live, lambda e: self.count.setText(str(e)), parent=self)
+        self._live_load.request()
 
     def _fill_live(self, rows: list[AlarmInfo]) -> None:
         self._rows = rows

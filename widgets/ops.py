@@ -143,3 +143,37 @@ def when_done(fut: concurrent.futures.Future[T], on_success: Callable[[T], Any],
         signal(key)
 
     fut.add_done_callback(finished)
+
+
+class LatestLoad:
+    """A view's reload, which events may ask for faster than it finishes: one runs at a time; asked again
+    meanwhile, one more runs after it, so the last answer shown is never older than the last request (two
+    loads in flight could otherwise land out of order and leave a stale list on screen)."""
+
+    def __init__(self, fn: Callable[[], T], on_success: Callable[[T], Any],
+                 on_failure: Callable[[Exception], Any] | None = None, *, parent: QObject) -> None:
+        self._fn, self._on_success, self._on_failure, self._parent = fn, on_success, on_failure, parent
+        self._running = self._again = False
+
+    def request(self) -> None:
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+        run_background(self._fn, self._ok, self._bad, parent=self._parent)
+
+    def _ok(self, value: Any) -> None:
+        self._running = False
+        self._on_success(value)
+        self._next()
+
+    def _bad(self, exc: Exception) -> None:
+        self._running = False
+        if self._on_failure is not None:
+            self._on_failure(exc)
+        self._next()
+
+    def _next(self) -> None:
+        if self._again:
+            self._again = False
+            self.request()

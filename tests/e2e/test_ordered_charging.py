@@ -158,12 +158,19 @@ def test_evening_peak_stays_within_the_limit_and_queued_ports_start_as_capacity_
     assert feeder.peak_w <= LIMIT_W and not feeder.over, (feeder.peak_w, feeder.over[:5])
 
     # A neighbour switches on a heater: the load goes over the limit and the charging is shed at once.
+    # (Which ports run at this moment depends on how the controller settled: the held ones resumed, and maybe a
+    # port it held a little later; a port that just finished has nothing left to owe.)
     feeder.track = False
+    running = {k for k, st in _port_states(site).items() if st.active}
     feeder.household_w = 9_700.0
     wait_for(lambda: sum(1 for s in _port_states(site).values() if s.active) == 0, timeout=10)
+
+    def queued() -> set[tuple[str, int]]:
+        return {(code_of[r.pile_id], r.port_number) for r in s.scalars(select(OrderedQueueRow))}
+
     with Session(site.db) as s:
         try:
-            wait_for(lambda: len(s.scalars(select(OrderedQueueRow)).all()) == len(held), timeout=15)
+            wait_for(lambda: set(held) <= queued() <= running, timeout=15)  # each keeps what it is owed
         except AssertionError:
             evs = s.scalars(select(PileEvent).where(PileEvent.kind.like("ordered%")).order_by(PileEvent.ts)).all()
             raise AssertionError([(code_of[e.pile_id], e.port_number, e.kind, e.detail) for e in evs][-40:],

@@ -80,7 +80,14 @@ def test_station_load_from_the_transformer_meter_and_the_charging_ports(metered:
         ld = engine.snapshot().loads.get(station_id)
         return ld if ld and ld.transformer_w is not None and ld.charging_w > 1000 else None
 
-    load = wait_for(load_settled, timeout=15)
+    # (the piles measure a new load for 5 s before they report its power; the rest is polling)
+    try:
+        load = wait_for(load_settled, timeout=30)
+    except AssertionError as exc:
+        ld = engine.snapshot().loads.get(station_id)
+        states = [site.pile(BUS_PILES[0]).port_state(n) for n in (1, 2, 3)]
+        raise AssertionError(f"{exc}: load {ld}; ports at the pile {states}; meters "
+                             f"{[(m.kind, m.online, m.detail) for m in engine.snapshot().meters.values()]}") from None
     assert load.limit_w == 60_000
     # The meter sees household + charging through a ×40 CT (the DL/T 645 reading is 1/40 of it, 0.1 W steps);
     # charging comes from the ports. Both are sampled at slightly different instants: allow a few ports' drift.

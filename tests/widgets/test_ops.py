@@ -4,13 +4,14 @@ the console): what the job held comes back with its outcome and is released on t
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections.abc import Callable
 
 import shiboken6
 from PySide6.QtWidgets import QLabel
 
-from widgets.ops import run_background
+from widgets.ops import LatestLoad, run_background
 
 
 def _freed_on(qtbot, fails: bool, jobs: int = 100) -> set[str]:  # type: ignore[no-untyped-def]
@@ -58,3 +59,24 @@ def test_nobody_is_called_back_once_the_window_that_asked_has_closed(qtbot) -> N
     qtbot.waitUntil(lambda: seen == ["on time"], timeout=5_000)
     qtbot.wait(300)
     assert called == []
+
+
+def test_a_reload_asked_for_while_one_runs_runs_once_more_after_it_and_answers_land_in_order(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Alarms raised between two flushes: the list must end up as the database is after the last request."""
+    parent = QLabel("a view")
+    state = {"db": 0, "runs": 0}
+    shown: list[int] = []
+
+    def load() -> int:
+        state["runs"] += 1
+        seen = state["db"]
+        time.sleep(0.05)
+        return seen
+
+    loader = LatestLoad(load, shown.append, parent=parent)
+    for version in range(1, 6):
+        state["db"] = version
+        loader.request()
+    qtbot.waitUntil(lambda: bool(shown) and shown[-1] == 5, timeout=5_000)
+    qtbot.wait(200)
+    assert state["runs"] == 2 and shown == sorted(shown) and shown[-1] == 5
