@@ -41,7 +41,7 @@ from app.services.unit import Db
 from widgets.forms import FormDialog
 from widgets.look import local
 from widgets.messages import error_text
-from widgets.ops import run_background
+from widgets.ops import LatestLoad, run_background
 from widgets.tables import make_table
 
 if TYPE_CHECKING:
@@ -256,7 +256,8 @@ class ChargePointsView(QWidget):
         self.snapshot = Snapshot([], [])
         self.rows: list[ChargePointInfo] = []
         self.link: dict[str, tuple[str, str]] = {}  # identity → (last connection event, when)
-        self.loading = False
+        actor, db = self.actor, self.db
+        self._loader = LatestLoad(lambda: load_snapshot(actor, db), self._got, self._failed, parent=self)
         self.last_key: KeyOnceDialog | None = None
         self.notice = QPushButton("", self)  # a click filters the waiting ones
         self.notice.setFlat(True)
@@ -320,14 +321,10 @@ class ChargePointsView(QWidget):
         return [c for c in self.snapshot.points if c.status == "pending"]
 
     def refresh(self) -> None:
-        if self.loading:
-            return
-        self.loading = True
-        actor, db = self.actor, self.db
-        run_background(lambda: load_snapshot(actor, db), self._got, self._failed, parent=self)
+        # A refresh asked for while one runs (right after an approval) runs after it: never a stale list.
+        self._loader.request()
 
     def _got(self, snap: Snapshot) -> None:
-        self.loading = False
         self.snapshot = snap
         self._fill()
         n = len(self.pending())
@@ -340,7 +337,6 @@ class ChargePointsView(QWidget):
         self.pendingChanged.emit(n)
 
     def _failed(self, exc: Exception) -> None:
-        self.loading = False
         self.error(exc)
 
     def say(self, text: str) -> None:

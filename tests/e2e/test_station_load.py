@@ -86,6 +86,12 @@ def test_station_load_from_the_transformer_meter_and_the_charging_ports(metered:
     except AssertionError as exc:
         ld = engine.snapshot().loads.get(station_id)
         states = [site.pile(BUS_PILES[0]).port_state(n) for n in (1, 2, 3)]
+        pid = site.pile_ids[BUS_PILES[0]]
+        seen = [(p.number, p.live.state.value, p.live.power_w) for p in engine.snapshot().ports.values()
+                if p.pile_id == pid]
+        tracker = engine.devices.loads
+        states = [*states, f"engine sees {sorted(seen)}", f"tracker knows the pile: {pid in tracker._pile_station}",
+                  f"tracker ports {tracker._stations[station_id].ports if station_id in tracker._stations else None}"]
         raise AssertionError(f"{exc}: load {ld}; ports at the pile {states}; meters "
                              f"{[(m.kind, m.online, m.detail) for m in engine.snapshot().meters.values()]}") from None
     assert load.limit_w == 60_000
