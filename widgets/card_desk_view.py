@@ -55,7 +55,7 @@ from widgets.card_dialogs import (
 from widgets.card_reader_worker import ReaderWorker
 from widgets.look import local
 from widgets.messages import chinese_ui
-from widgets.ops import run_background
+from widgets.ops import LatestLoad, run_background
 from widgets.tables import make_table
 
 METHOD_NAMES = {"cash": ("现金", "cash"), "wechat": ("微信", "WeChat"), "alipay": ("支付宝", "Alipay"),
@@ -168,6 +168,9 @@ class CardDeskView(QWidget):
         self._selected_card: int | None = None
         self._selected_state: str | None = None
         self._history: dict[str, Any] = {}
+        # One history query at a time; asked again meanwhile (a tap, then the operation's reload), one more runs
+        # after it with the newest card: two in flight could land out of order and show a stale list.
+        self._history_load = LatestLoad(self._query_history, self.show_history, self._failed, parent=self)
         self._refresh_buttons()
         self.make_key = QPushButton(self.tr("Create the card master key (first desk)"), self)
         self.import_key = QPushButton(self.tr("Import the master key from another desk…"), self)
@@ -549,8 +552,10 @@ class CardDeskView(QWidget):
 
     def _load_history(self, *, card_no: int | None = None, user_id: uuid.UUID | None = None) -> None:
         self._history = {"card_no": card_no, "user_id": user_id}
-        run_background(lambda: card_queries.card_history(self.actor, self.db, card_no=card_no, user_id=user_id),
-                       self.show_history, self._failed, parent=self)  # fmt: skip
+        self._history_load.request()
+
+    def _query_history(self) -> CardHistory:  # (pool thread) the card or user asked for last
+        return card_queries.card_history(self.actor, self.db, **dict(self._history))
 
     def show_history(self, h: CardHistory) -> None:
         zh = chinese_ui()
