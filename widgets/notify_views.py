@@ -29,7 +29,7 @@ from app.services.unit import Db
 from widgets.forms import FormDialog
 from widgets.look import local
 from widgets.messages import error_text
-from widgets.ops import run_background
+from widgets.ops import LatestLoad, run_background
 
 
 class NotifySettingsDialog(FormDialog):
@@ -155,6 +155,9 @@ class InboxButton(QPushButton):
         self.unread: list[MessageInfo] = []
         self.setFlat(True)
         self.clicked.connect(self.show_messages)
+        actor = self.actor
+        self._inbox_load = LatestLoad(lambda: notify.inbox(actor, db, unread_only=True), self._got, lambda _e: None,
+                                      parent=self)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh)
         self._timer.start(interval_ms)
@@ -166,8 +169,7 @@ class InboxButton(QPushButton):
         self.setStyleSheet("color:#d9343a; font-weight:bold" if n else "")
 
     def refresh(self) -> None:
-        actor, db = self.actor, self.db
-        run_background(lambda: notify.inbox(actor, db, unread_only=True), self._got, lambda _e: None, parent=self)
+        self._inbox_load.request()  # one at a time: the unread count never goes back to an older answer
 
     def _got(self, rows: list[MessageInfo]) -> None:
         self.unread = rows

@@ -33,7 +33,7 @@ from app.services.unit import Db
 from app.services.wo_queries import OrderDetail, OrderFilter, OrderInfo
 from widgets.look import SEVERITY_COLOURS, local
 from widgets.messages import error_text
-from widgets.ops import run_background
+from widgets.ops import LatestLoad, run_background
 from widgets.tables import make_table
 from widgets.wo_detail import RED, OrderDetailPanel
 from widgets.wo_dialogs import RaiseOrderDialog
@@ -49,6 +49,11 @@ class WorkOrdersView(QWidget):
                  operator_name: str = "", files_dir: Path | None = None) -> None:
         super().__init__(parent)
         self.db, self.actor, self.stations = db, actor, stations
+        # One list query at a time with the newest filter (two in flight could land out of order: a stale list).
+        self._flt: OrderFilter | None = None
+        self._orders_load = LatestLoad(lambda: wo_queries.list_orders(self.actor, self.db, self._flt or OrderFilter()),
+                                       self._fill,
+                                       self._error, parent=self)
         self.operator_name, self.files_dir = operator_name, files_dir
         self.sev = severity_names()
         self.state_names = state_names()
@@ -156,8 +161,8 @@ class WorkOrdersView(QWidget):
                            text=self.f_text.text())
 
     def refresh(self) -> None:
-        actor, db, flt = self.actor, self.db, self._filter()
-        run_background(lambda: wo_queries.list_orders(actor, db, flt), self._fill, self._error, parent=self)
+        self._flt = self._filter()  # read on the GUI thread; the query runs in the pool
+        self._orders_load.request()
 
     def _fill(self, rows: list[OrderInfo]) -> None:
         keep = self._select_after or self.current
