@@ -107,7 +107,12 @@ def test_station_load_from_the_transformer_meter_and_the_charging_ports(metered:
     assert gone.other_w is None and gone.spare_w is None and gone.charging_w > 0
     assert not engine.snapshot().meters[m0].online
     site.dlt.faults.silent.clear()  # type: ignore[attr-defined]
-    wait_for(lambda: engine.snapshot().loads[station_id].transformer_w is not None, timeout=15)
+    try:
+        wait_for(lambda: engine.snapshot().loads[station_id].transformer_w is not None, timeout=15)
+    except AssertionError as exc:
+        m = engine.snapshot().meters.get(m0)
+        raise AssertionError(f"{exc}: transformer meter {m and (m.online, m.detail, m.ts)}; "
+                             f"DL/T 645 line {site.dlt.stats}") from None  # type: ignore[attr-defined]
     with Session(site.db) as s:
         rows = wait_for(lambda: s.scalars(select(StationLoadRow)).all() if s.scalar(
             select(StationLoadRow.id).where(StationLoadRow.other_w.is_not(None))) else None)
