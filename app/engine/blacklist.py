@@ -132,19 +132,27 @@ class BlacklistRuntime:
         now = datetime.now(UTC)
         if outcome.ok:
             self.reported[pile_id] = self.recorded[pile_id] = cmd.version
-            self.backoff.pop(pile_id, None)
-            self.retry_at.pop(pile_id, None)
+            self._succeeded(pile_id)
             self._save(pile_id, list_version=cmd.version, entries=len(cmd.cards), seen_at=now, pushed_at=now,
                        error=None, failed_at=None)
             self.engine._publish([PileEventLogged(pile_id, "blacklist_pushed", "info", outcome.detail, now)])
             return
-        wait = min(max(self.backoff.get(pile_id, 0.0) * 2, self.tuning.retry_s), self.tuning.retry_max_s)
-        self.backoff[pile_id] = wait
-        self.retry_at[pile_id] = time.monotonic() + wait
+        wait = self._back_off(pile_id)
         self._save(pile_id, error=outcome.detail[:1000], failed_at=now)
         self.engine._publish([PileEventLogged(pile_id, "blacklist_push_failed", "warning",
                                               f"blacklist {cmd.version} not taken: {outcome.detail}; "
                                               f"retried in {wait:.0f} s", now)])
+
+    def _succeeded(self, pile_id: uuid.UUID) -> None:
+        self.backoff.pop(pile_id, None)
+        self.retry_at.pop(pile_id, None)
+
+    def _back_off(self, pile_id: uuid.UUID) -> float:
+        """A failed push (e-bike pile or car charge point): the next try after retry_s, doubling to retry_max_s."""
+        wait = min(max(self.backoff.get(pile_id, 0.0) * 2, self.tuning.retry_s), self.tuning.retry_max_s)
+        self.backoff[pile_id] = wait
+        self.retry_at[pile_id] = time.monotonic() + wait
+        return wait
 
     # -- the decision ------------------------------------------------------------------------------
     def _consider(self, pile_id: uuid.UUID) -> None:
@@ -215,15 +223,12 @@ class BlacklistRuntime:
         now = datetime.now(UTC)
         if outcome.ok:
             self.car_sent[pile_id] = version
-            self.backoff.pop(pile_id, None)
-            self.retry_at.pop(pile_id, None)
+            self._succeeded(pile_id)
             self.engine._publish([PileEventLogged(
                 pile_id, "blacklist_pushed", "info",
                 f"local authorization list sent for blacklist version {version}: {outcome.detail}", now)])
             return
-        wait = min(max(self.backoff.get(pile_id, 0.0) * 2, self.tuning.retry_s), self.tuning.retry_max_s)
-        self.backoff[pile_id] = wait
-        self.retry_at[pile_id] = time.monotonic() + wait
+        wait = self._back_off(pile_id)
         self.engine._publish([PileEventLogged(pile_id, "blacklist_push_failed", "warning",
                                               f"local authorization list (blacklist {version}) not taken: "
                                               f"{outcome.detail}; retried in {wait:.0f} s", now)])
