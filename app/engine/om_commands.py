@@ -17,7 +17,7 @@ from typing import Any
 
 from app.engine.commands import CommandOutcome
 from comm.pile.codec import CodecError
-from comm.pile.device import CommandFailed, PileDevice, PileLinkError
+from comm.pile.device import CommandFailed, PileDevice, PileTimeout
 from comm.pile.firmware import FirmwareCodec, FirmwareControl, FirmwareStatus, Version
 from comm.pile.messages import Command, CommandCode, CommandResult, FirmwareCommand, FirmwareError, PortFault
 
@@ -75,6 +75,8 @@ class SelfTest:
 OmCommand = FirmwareCtl | FirmwareBlock | ReadFirmware | ReadIdentity | ReadDiagnostics | SelfTest
 OM_COMMANDS = (FirmwareCtl, FirmwareBlock, ReadFirmware, ReadIdentity, ReadDiagnostics, SelfTest)
 REBOOTS = (FirmwareCommand.ACTIVATE, FirmwareCommand.ROLLBACK)  # the pile may not answer the read-back
+CTL_ATTEMPTS = 3  # writes of one firmware command that the read-back shows did not land
+READ_BACK_TRIES = 2  # silent read-backs before the pile counts as silent (rebooting, for REBOOTS)
 QUIET = (FirmwareCtl, FirmwareBlock, ReadFirmware, ReadIdentity)  # no extra poll after these, no command log row
 Request = Callable[[Awaitable[Any]], Awaitable[Any]]
 
@@ -107,6 +109,47 @@ async def read_firmware(request: Request, dev: PileDevice) -> FirmwareStatus:
     return dev._decode(fw.decode_status, regs)  # type: ignore[no-any-return]
 
 
+async def _read_back(request: Request, dev: PileDevice) -> FirmwareStatus | None:
+    """The firmware block, or None when the pile stays silent for READ_BACK_TRIES reads."""
+    for _ in range(READ_BACK_TRIES):
+        try:
+            return await read_firmware(request, dev)
+        except PileTimeout:
+            continue
+    return None
+
+
+async def _firmware_ctl(request: Request, dev: PileDevice, cmd: FirmwareCtl, wall: Callable[[], float]
+                        ) -> CommandOutcome:
+    """Write the command, then read the firmware block back: its result_seq says whether the pile got it.
+
+    A lost request or a lost reply (a noisy line; a pile that went straight into the reboot it was told
+    to do) is not a failure in itself — the read-back tells which, and only a command that never landed is
+    written again (with the same sequence number), so nothing is carried out twice."""
+    fw = _fw(dev)
+    seq = _fw_seq[id(dev)] = _fw_seq.get(id(dev), 0) % 0xFFFF + 1
+    ctl = FirmwareControl(cmd.command, seq, cmd.image_size, cmd.image_crc, cmd.version)
+    status: FirmwareStatus | None = None
+    for _ in range(CTL_ATTEMPTS):
+        try:
+            await request(dev.write(fw.control.address, fw.encode_control(ctl)))
+        except PileTimeout:
+            pass  # the read-back says whether it arrived
+        status = await _read_back(request, dev)
+        if status is None:
+            if cmd.command in REBOOTS:  # it went straight into its reboot: the boot count will tell
+                return _outcome(True, f"{cmd.command.value} accepted; the pile is rebooting", wall)
+            raise PileTimeout(f"unit {dev.unit_id}: firmware {cmd.command.value}: the pile does not answer")
+        if status.result_seq == seq:
+            ok = status.error is FirmwareError.NONE or (
+                cmd.command is FirmwareCommand.ROLLBACK and status.error is FirmwareError.ROLLED_BACK)
+            return _outcome(ok, f"firmware {cmd.command.value}: {status.state.value}"
+                            + ("" if ok else f" ({status.error.value})"), wall, status=status)
+    assert status is not None
+    raise CommandFailed(f"unit {dev.unit_id}: firmware {cmd.command.value} not confirmed after {CTL_ATTEMPTS} "
+                        f"attempts (pile reports command {status.result_seq}, sent {seq})")
+
+
 async def execute_om(request: Request, dev: PileDevice, cmd: object, wall: Callable[[], float]
                      ) -> CommandOutcome | None:
     """Carry out a maintenance command; None when ``cmd`` is not one (the poller's own commands)."""
@@ -114,23 +157,7 @@ async def execute_om(request: Request, dev: PileDevice, cmd: object, wall: Calla
         await request(dev.write(_fw(dev).data.address, _fw(dev).encode_block(cmd.index, cmd.data)))
         return _outcome(True, f"block {cmd.index} stored", wall)
     if isinstance(cmd, FirmwareCtl):
-        fw = _fw(dev)
-        seq = _fw_seq[id(dev)] = _fw_seq.get(id(dev), 0) % 0xFFFF + 1
-        ctl = FirmwareControl(cmd.command, seq, cmd.image_size, cmd.image_crc, cmd.version)
-        await request(dev.write(fw.control.address, fw.encode_control(ctl)))
-        try:
-            status = await read_firmware(request, dev)
-        except PileLinkError:
-            if cmd.command in REBOOTS:  # it went straight into its reboot: the boot count will tell
-                return _outcome(True, f"{cmd.command.value} accepted; the pile is rebooting", wall)
-            raise
-        if status.result_seq != seq:
-            raise CommandFailed(f"unit {dev.unit_id}: firmware {cmd.command.value} not confirmed "
-                                f"(pile reports command {status.result_seq}, sent {seq})")
-        ok = status.error is FirmwareError.NONE or (
-            cmd.command is FirmwareCommand.ROLLBACK and status.error is FirmwareError.ROLLED_BACK)
-        return _outcome(ok, f"firmware {cmd.command.value}: {status.state.value}"
-                        + ("" if ok else f" ({status.error.value})"), wall, status=status)
+        return await _firmware_ctl(request, dev, cmd, wall)
     if isinstance(cmd, ReadFirmware):
         status = await read_firmware(request, dev)
         return _outcome(True, f"firmware {status.state.value}", wall, status=status)

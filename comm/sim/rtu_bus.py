@@ -41,6 +41,9 @@ class BusFaults:
     noise_rate: float = 0.0  # probability that a reply has one corrupted byte
     silent: set[int] = field(default_factory=set)  # unit ids that never answer
     slow_s: dict[int, float] = field(default_factory=dict)  # extra turnaround per unit id
+    # The next N replies to register writes (function 16) from a unit are garbled after the pile carried the
+    # write out: the case that leaves a master unsure whether a command landed.
+    garbled_writes: Counter[int] = field(default_factory=Counter)
 
 
 @dataclass
@@ -140,7 +143,11 @@ class RtuBusServer(PtyLine):
             return
         reply = server.handle(pdu)  # type: ignore[arg-type]
         frame = self._framer.buildFrame(reply)
-        if self.faults.noise_rate and self.rng.random() < self.faults.noise_rate:
+        if getattr(pdu, "function_code", 0) == 16 and self.faults.garbled_writes[unit] > 0:
+            self.faults.garbled_writes[unit] -= 1
+            frame = corrupt_one_byte(frame, self.rng)
+            self.stats.corrupted += 1
+        elif self.faults.noise_rate and self.rng.random() < self.faults.noise_rate:
             frame = corrupt_one_byte(frame, self.rng)
             self.stats.corrupted += 1
         turnaround = frame_gap(self.baudrate) + self.turnaround_s + self.faults.slow_s.get(unit, 0.0)

@@ -165,6 +165,13 @@ class SimRuntime:
         else:
             self.tcp[line].server.noise_rate = rate
 
+    def garble_write_replies(self, code: str, count: int = 1) -> None:
+        """The pile's replies to its next ``count`` register writes are garbled (the writes still land)."""
+        bus = self._bus_of(code)
+        if bus is None:
+            raise ValueError(f"{code} is not on an RS-485 bus")
+        bus.server.faults.garbled_writes[self.pile(code).unit_id] += count
+
     def power_cut(self, code: str) -> None:
         pile = self.pile(code)
         pile.power_cut(self.clock.now())

@@ -15,11 +15,13 @@ from sqlalchemy import select
 from app.domain import passwords
 from app.domain.errors import Conflict, PermissionDenied, ValidationError
 from app.domain.permissions import Role
+from app.engine.commands import CommandOutcome
+from app.engine.om_commands import FirmwareBlock, FirmwareCtl
 from app.services import audit
 from app.services.audit import AuditFilter
 from app.services.firmware import FirmwareUpgrade, Outcome, Progress, UpgradeSettings
-from comm.pile.firmware import FirmwareImage
-from comm.pile.messages import FirmwareState, PileFault
+from comm.pile.firmware import FirmwareImage, blocks
+from comm.pile.messages import FirmwareCommand, FirmwareState, PileFault
 from db.engine import make_engine
 from db.models import Pile, PileEvent
 from tests.app.services.conftest import Desk, make_desk
@@ -124,6 +126,36 @@ def test_a_corrupting_flash_and_a_noisy_line_are_retried(quick_site: Site) -> No
     [r] = FirmwareUpgrade(tech, desk.db, site.engine, image(500), [pid], settings=settings).run(60)
     assert r.outcome is Outcome.FAILED and "2 transfers" in r.detail and r.running_version == "1.2.0"
     assert sim.identity().firmware == "1.2.0" and sim.fw_state is FirmwareState.IDLE
+
+
+def test_a_lost_reply_to_a_firmware_command_is_settled_by_the_read_back_not_by_sending_twice(
+        quick_site: Site) -> None:
+    """The pile carried the command out but its reply was garbled: ACTIVATE (the pile went straight into its
+    reboot) and CONFIRM (sent twice it would be refused as out of state) both count as done."""
+    site = quick_site
+    ready(site, BUS_PILES)
+    code, pid = BUS_PILES[0], site.pile_ids[BUS_PILES[0]]
+    sim, img = site.pile(code), image(300)
+
+    def send(cmd: object) -> CommandOutcome:
+        return site.engine.submit(cmd).result(30)  # type: ignore[arg-type]
+
+    begin = send(FirmwareCtl(pid, FirmwareCommand.BEGIN, image_size=img.size, image_crc=img.crc,
+                             version=img.version))
+    assert begin.ok, begin.detail
+    for i, chunk in enumerate(blocks(img.payload, begin.data["status"].block_bytes)):
+        assert send(FirmwareBlock(pid, i, chunk)).ok
+    assert send(FirmwareCtl(pid, FirmwareCommand.VERIFY)).ok
+    boots = sim.identity().boot_count
+    site.on_sim(site.runtime.garble_write_replies, code, 1)
+    out = send(FirmwareCtl(pid, FirmwareCommand.ACTIVATE))
+    assert out.ok, out.detail
+    wait_for(lambda: sim.identity().boot_count != boots and sim.fw_state is FirmwareState.TRIAL)
+    site.on_sim(site.runtime.garble_write_replies, code, 1)
+    out = send(FirmwareCtl(pid, FirmwareCommand.CONFIRM))
+    assert out.ok and out.data["status"].state is FirmwareState.IDLE, out.detail
+    assert sim.fw_state is FirmwareState.IDLE and sim.identity().firmware == "1.3.0"
+    assert site.runtime.buses["bus-1"].server.faults.garbled_writes[sim.unit_id] == 0  # both were used
 
 
 def test_rollback_when_the_new_image_does_not_boot_or_boots_broken(quick_site: Site) -> None:
