@@ -28,7 +28,7 @@ from app.services.unit import Db
 from widgets.forms import FormDialog
 from widgets.look import local
 from widgets.messages import chinese_ui, error_text
-from widgets.ops import run_background
+from widgets.ops import LatestLoad, run_background
 from widgets.tables import make_table
 
 
@@ -97,6 +97,8 @@ class AccountsView(QWidget):
         self.buttons["active"].clicked.connect(self._toggle)
         self.buttons["unlock"].clicked.connect(self._unlock)
         self.buttons["reset"].clicked.connect(self._reset)
+        actor, db = self.actor, self.db
+        self._load = LatestLoad(lambda: accounts.list_accounts(actor, db), self._fill, self._error, parent=self)
         self.refresh()
 
     def current(self) -> AccountInfo | None:
@@ -104,7 +106,7 @@ class AccountsView(QWidget):
         return self.rows[r] if 0 <= r < len(self.rows) else None
 
     def refresh(self) -> None:
-        run_background(lambda: accounts.list_accounts(self.actor, self.db), self._fill, self._error, parent=self)
+        self._load.request()
 
     def _fill(self, rows: list[AccountInfo]) -> None:
         self.rows = rows
@@ -186,6 +188,8 @@ class AuditView(QWidget):
         self.go.clicked.connect(self.refresh)
         self.export.clicked.connect(self._export)
         self.verify.clicked.connect(self._verify)
+        actor, db = self.actor, self.db
+        self._load = LatestLoad(lambda flt: audit.query_audit(actor, db, flt), self._fill, self._error, parent=self)
         self.refresh()
 
     def _filter(self, limit: int | None = 1000) -> AuditFilter:
@@ -195,8 +199,7 @@ class AuditView(QWidget):
                            limit=limit)
 
     def refresh(self) -> None:
-        flt, actor, db = self._filter(), self.actor, self.db
-        run_background(lambda: audit.query_audit(actor, db, flt), self._fill, self._error, parent=self)
+        self._load.request(self._filter())
 
     def _fill(self, rows: list[AuditEntry]) -> None:
         self.table.setRowCount(len(rows))

@@ -106,11 +106,12 @@ class OutboxDialog(QDialog):
         self.channels = {"sms": self.tr("SMS"), "webhook": self.tr("fire platform")}
         self.states = {"pending": self.tr("waiting"), "sent": self.tr("sent"), "failed": self.tr("failed")}
         self.resize(980, 520)
+        actor, db = self.actor, self.db
+        self._load = LatestLoad(lambda: notify.list_outbox(actor, db), self._fill, self._error, parent=self)
         self.refresh()
 
     def refresh(self) -> None:
-        actor, db = self.actor, self.db
-        run_background(lambda: notify.list_outbox(actor, db), self._fill, self._error, parent=self)
+        self._load.request()
 
     def _error(self, exc: Exception) -> None:
         self.status.setText(f"<span style='color:#d9343a'>{error_text(exc)}</span>")

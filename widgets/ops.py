@@ -147,20 +147,25 @@ def when_done(fut: concurrent.futures.Future[T], on_success: Callable[[T], Any],
 
 class LatestLoad:
     """A view's reload, which events may ask for faster than it finishes: one runs at a time; asked again
-    meanwhile, one more runs after it, so the last answer shown is never older than the last request (two
-    loads in flight could otherwise land out of order and leave a stale list on screen)."""
+    meanwhile, one more runs after it with the newest arguments (a filter, a selection), so the last answer
+    shown is never older than the last request (two loads in flight could otherwise land out of order and
+    leave a stale list on screen). ``fn`` runs on a worker thread: pass it what it needs from the widgets as
+    arguments, read on the GUI thread when asking."""
 
-    def __init__(self, fn: Callable[[], T], on_success: Callable[[T], Any],
+    def __init__(self, fn: Callable[..., T], on_success: Callable[[T], Any],
                  on_failure: Callable[[Exception], Any] | None = None, *, parent: QObject) -> None:
         self._fn, self._on_success, self._on_failure, self._parent = fn, on_success, on_failure, parent
         self._running = self._again = False
+        self._args: tuple[Any, ...] = ()
 
-    def request(self) -> None:
+    def request(self, *args: Any) -> None:
+        self._args = args
         if self._running:
             self._again = True
             return
         self._running = True
-        run_background(self._fn, self._ok, self._bad, parent=self._parent)
+        fn = self._fn
+        run_background(lambda: fn(*args), self._ok, self._bad, parent=self._parent)
 
     def _ok(self, value: Any) -> None:
         self._running = False
@@ -176,4 +181,4 @@ class LatestLoad:
     def _next(self) -> None:
         if self._again:
             self._again = False
-            self.request()
+            self.request(*self._args)

@@ -30,7 +30,7 @@ from app.services.transactions import TxnFilter
 from app.services.unit import Db
 from widgets.look import DISPLAY_TZ, kwh
 from widgets.messages import chinese_ui, error_text
-from widgets.ops import run_background
+from widgets.ops import LatestLoad
 from widgets.tables import fill
 from widgets.tables import make_table as table
 from widgets.transactions_view import day_start
@@ -122,15 +122,16 @@ class StatisticsView(QWidget):
         lay.addWidget(self.status)
         self.stats: Statistics | None = None
         self.go.clicked.connect(self.refresh)
+        actor, db = self.actor, self.db
+        self._load = LatestLoad(lambda flt: statistics.statistics(actor, db, flt, tz=DISPLAY_TZ.key), self._show,
+                                self._error, parent=self)
         self.refresh()
 
     def refresh(self) -> None:
         flt = TxnFilter(start=day_start(self.since.date()), end=day_start(self.until.date().addDays(1)),
                         station_id=self.station.currentData())
-        actor, db = self.actor, self.db
         self.status.setText(self.tr("Counting …"))
-        run_background(lambda: statistics.statistics(actor, db, flt, tz=DISPLAY_TZ.key), self._show, self._error,
-                       parent=self)
+        self._load.request(flt)
 
     def _show(self, st: Statistics) -> None:
         self.stats = st

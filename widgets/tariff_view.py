@@ -35,7 +35,7 @@ from app.services.tariffs import Scopes, TariffInfo
 from app.services.unit import Db
 from widgets.look import DISPLAY_TZ, local
 from widgets.messages import chinese_ui, error_text
-from widgets.ops import run_background
+from widgets.ops import LatestLoad, run_background
 from widgets.tables import fill
 from widgets.tables import make_table as table
 from widgets.tariff_editor import PolicyEditor
@@ -154,6 +154,9 @@ class TariffView(QWidget):
         self.buttons["reload"].clicked.connect(self.refresh)
         self.buttons["push"].setEnabled(engine is not None)
         self._new()
+        actor, db = self.actor, self.db
+        self._load = LatestLoad(lambda keep: (tariffs.list_tariffs(actor, db), keep), lambda r: self._fill(*r),
+                                self._error, parent=self)
         self.refresh()
 
     # -- list ------------------------------------------------------------------------------------
@@ -163,9 +166,7 @@ class TariffView(QWidget):
 
     def refresh(self, select: uuid.UUID | None = None) -> None:
         keep = select or (self.current().tariff_id if self.current() else None)
-        actor, db = self.actor, self.db
-        run_background(lambda: tariffs.list_tariffs(actor, db), lambda rows: self._fill(rows, keep), self._error,
-                       parent=self)
+        self._load.request(keep)
 
     def _fill(self, rows: list[TariffInfo], select: uuid.UUID | None) -> None:
         self.rows = rows

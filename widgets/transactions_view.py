@@ -34,7 +34,7 @@ from app.services.transactions import SessionDetail, TxnFilter, TxnPage, TxnRow
 from app.services.unit import Db
 from widgets.look import DISPLAY_TZ, kwh, local, utc_offset_s
 from widgets.messages import error_text
-from widgets.ops import run_background
+from widgets.ops import LatestLoad, run_background
 from widgets.tables import fill
 from widgets.tables import make_table as table
 
@@ -129,6 +129,8 @@ class TransactionsView(QWidget):
         self.table.currentCellChanged.connect(lambda r, *_: self._select(r))
         self.review.clicked.connect(self._review)
         self._fill_piles()
+        actor, db = self.actor, self.db
+        self._load = LatestLoad(lambda flt: transactions.search(actor, db, flt), self._fill, self._error, parent=self)
         self.refresh()
 
     def _fill_piles(self) -> None:
@@ -152,9 +154,8 @@ class TransactionsView(QWidget):
         )  # fmt: skip
 
     def refresh(self) -> None:
-        flt, actor, db = self.filter(), self.actor, self.db
         self.status.setText(self.tr("Searching …"))
-        run_background(lambda: transactions.search(actor, db, flt), self._fill, self._error, parent=self)
+        self._load.request(self.filter())
 
     def _fill(self, page: TxnPage) -> None:
         self.page = page

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.engine.events import Event, PortUpdate
 from app.services.history import Series
 from widgets.look import DISPLAY_TZ, utc_offset_s
-from widgets.ops import run_background
+from widgets.ops import LatestLoad
 
 HOUR = 3600
 
@@ -65,6 +65,9 @@ class TrendView(QWidget):
         self.latest_w: dict[uuid.UUID, int] = {}
         self.rings: dict[uuid.UUID, Ring] = {}
         self.port_id: uuid.UUID | None = None
+        # One history load at a time, the newest selection last (a slower older one never overdraws it).
+        self._history = LatestLoad(self._load, self._loaded, lambda exc: self.readout.setText(
+            self.tr("History could not be loaded: %1").replace("%1", str(exc))), parent=self)
         self.title = QLabel(self.tr("Trend: select a port"), self)
         self.range = QComboBox(self)
         for label, seconds in ((self.tr("Live, last hour"), 0), (self.tr("History: last 6 hours"), 6 * HOUR),
@@ -169,16 +172,27 @@ class TrendView(QWidget):
         self.readout.setText(self.tr("Loading history…"))
         if self.station_id is not None:
             if self.load_station is not None:
-                sid = self.station_id
-                run_background(lambda: self.load_station(sid, since, until), self._show_station_history,  # type: ignore[misc]
-                               parent=self)
+                self._history.request(True, self.station_id, since, until)
             return
-        port_id = self.port_id
-        assert port_id is not None
-        run_background(lambda: self.load_history(port_id, since, until), self._show_history,
-                       lambda exc: self.readout.setText(
-                           self.tr("History could not be loaded: %1").replace("%1", str(exc))),
-                       parent=self)
+        assert self.port_id is not None
+        self._history.request(False, self.port_id, since, until)
+
+    def _load(self, station: bool, key: uuid.UUID, since: datetime, until: datetime
+              ) -> tuple[bool, uuid.UUID, object]:
+        """On a worker thread: a station's total power or a port's samples."""
+        if station:
+            assert self.load_station is not None
+            return station, key, self.load_station(key, since, until)
+        return station, key, self.load_history(key, since, until)
+
+    def _loaded(self, got: tuple[bool, uuid.UUID, object]) -> None:
+        station, key, data = got
+        if int(self.range.currentData()) == 0 or key != (self.station_id if station else self.port_id):
+            return  # the selection or the range changed meanwhile: the newer load draws
+        if station:
+            self._show_station_history(data)  # type: ignore[arg-type]
+        else:
+            self._show_history(data)  # type: ignore[arg-type]
 
     def _show_history(self, s: Series) -> None:
         data = np.column_stack([s.t, np.array(s.voltage_dv) / 10, np.array(s.current_ca) / 100, s.power_w]) \

@@ -31,7 +31,7 @@ from app.services.unit import Db
 from app.services.users import UserInfo
 from widgets.look import local
 from widgets.messages import error_text
-from widgets.ops import run_background
+from widgets.ops import LatestLoad, run_background
 from widgets.tables import make_table
 from widgets.user_dialogs import TopUpDialog, UserDialog
 
@@ -100,6 +100,7 @@ class UsersView(QWidget):
         self.buttons["active"].clicked.connect(self._toggle_active)
         self.buttons["topup"].clicked.connect(self._top_up)
         self.buttons["import"].clicked.connect(self._import)
+        self._load = LatestLoad(self._search, lambda r: self._fill(r[0], r[1], select=r[2]), self._error, parent=self)
         self.refresh()
 
     # -- list ------------------------------------------------------------------------------------
@@ -109,14 +110,14 @@ class UsersView(QWidget):
 
     def refresh(self, select: uuid.UUID | None = None) -> None:
         text, building, inactive = self.search.text(), self.building.text().strip() or None, self.inactive.isChecked()
-        actor, db, wallets = self.actor, self.db, self.wallets
+        self._load.request(text, building, inactive, select)
 
-        def load() -> tuple[list[UserInfo], dict[uuid.UUID, int]]:
-            found = users.search_users(actor, db, text, building=building, include_inactive=inactive)
-            money = ledger_queries.balances(actor, db, [u.user_id for u in found]) if wallets else {}
-            return found, money
-
-        run_background(load, lambda res: self._fill(*res, select=select), self._error, parent=self)
+    def _search(self, text: str, building: str | None, inactive: bool, select: uuid.UUID | None
+                ) -> tuple[list[UserInfo], dict[uuid.UUID, int], uuid.UUID | None]:
+        """On a worker thread."""
+        found = users.search_users(self.actor, self.db, text, building=building, include_inactive=inactive)
+        money = ledger_queries.balances(self.actor, self.db, [u.user_id for u in found]) if self.wallets else {}
+        return found, money, select
 
     def _fill(self, rows: list[UserInfo], balance: dict[uuid.UUID, int], *, select: uuid.UUID | None) -> None:
         self.rows, self.balance = rows, balance

@@ -25,7 +25,7 @@ from app.services import wo_queries
 from app.services.unit import Db
 from app.services.wo_queries import StationSummary
 from widgets.messages import error_text
-from widgets.ops import run_background
+from widgets.ops import LatestLoad
 from widgets.wo_names import severity_names
 
 
@@ -73,14 +73,14 @@ class SummaryView(QWidget):
         self.go.clicked.connect(self.refresh)
         self.period.currentIndexChanged.connect(self.refresh)
         self.sev = severity_names()
+        actor, db = self.actor, self.db
+        self._load = LatestLoad(lambda since, until: wo_queries.summary(actor, db, since=since, until=until),
+                                self._fill, lambda e: self.note.setText(error_text(e)), parent=self)
         self.refresh()
 
     def refresh(self) -> None:
         until = datetime.now(UTC)
-        since = until - timedelta(days=int(self.period.currentData()))
-        actor, db = self.actor, self.db
-        run_background(lambda: wo_queries.summary(actor, db, since=since, until=until), self._fill,
-                       lambda e: self.note.setText(error_text(e)), parent=self)
+        self._load.request(until - timedelta(days=int(self.period.currentData())), until)
 
     def _fill(self, rows: list[StationSummary]) -> None:
         self.table.setRowCount(len(rows) + 1)

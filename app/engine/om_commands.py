@@ -17,7 +17,7 @@ from typing import Any
 
 from app.engine.commands import CommandOutcome
 from comm.pile.codec import CodecError
-from comm.pile.device import CommandFailed, PileDevice, PileTimeout
+from comm.pile.device import CommandFailed, PileDevice, PileDisconnected, PileTimeout
 from comm.pile.firmware import FirmwareCodec, FirmwareControl, FirmwareStatus, Version
 from comm.pile.messages import Command, CommandCode, CommandResult, FirmwareCommand, FirmwareError, PortFault
 
@@ -109,13 +109,18 @@ async def read_firmware(request: Request, dev: PileDevice) -> FirmwareStatus:
     return dev._decode(fw.decode_status, regs)  # type: ignore[no-any-return]
 
 
-async def _read_back(request: Request, dev: PileDevice) -> FirmwareStatus | None:
-    """The firmware block, or None when the pile stays silent for READ_BACK_TRIES reads."""
+async def _read_back(request: Request, dev: PileDevice, reboots: bool) -> FirmwareStatus | None:
+    """The firmware block, or None when the pile stays silent for READ_BACK_TRIES reads — or, after a command
+    that reboots it, is not there at all (an Ethernet pile drops its connection while it boots)."""
     for _ in range(READ_BACK_TRIES):
         try:
             return await read_firmware(request, dev)
         except PileTimeout:
             continue
+        except PileDisconnected:
+            if reboots:
+                return None
+            raise
     return None
 
 
@@ -130,14 +135,18 @@ async def _firmware_ctl(request: Request, dev: PileDevice, cmd: FirmwareCtl, wal
     seq = _fw_seq[id(dev)] = _fw_seq.get(id(dev), 0) % 0xFFFF + 1
     ctl = FirmwareControl(cmd.command, seq, cmd.image_size, cmd.image_crc, cmd.version)
     status: FirmwareStatus | None = None
+    reboots = cmd.command in REBOOTS
     for _ in range(CTL_ATTEMPTS):
         try:
             await request(dev.write(fw.control.address, fw.encode_control(ctl)))
         except PileTimeout:
             pass  # the read-back says whether it arrived
-        status = await _read_back(request, dev)
+        except PileDisconnected:
+            if not reboots:
+                raise
+        status = await _read_back(request, dev, reboots)
         if status is None:
-            if cmd.command in REBOOTS:  # it went straight into its reboot: the boot count will tell
+            if reboots:  # it went straight into its reboot: the boot count will tell
                 return _outcome(True, f"{cmd.command.value} accepted; the pile is rebooting", wall)
             raise PileTimeout(f"unit {dev.unit_id}: firmware {cmd.command.value}: the pile does not answer")
         if status.result_seq == seq:

@@ -80,3 +80,23 @@ def test_a_reload_asked_for_while_one_runs_runs_once_more_after_it_and_answers_l
     qtbot.waitUntil(lambda: bool(shown) and shown[-1] == 5, timeout=5_000)
     qtbot.wait(200)
     assert state["runs"] == 2 and shown == sorted(shown) and shown[-1] == 5
+
+
+def test_a_filtered_reload_runs_with_the_newest_filter_asked_for(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A clerk types "张", "张三", "张三丰" faster than the search answers: the list shown last is for "张三丰",
+    and the middle search is never run (it was overtaken before it started)."""
+    parent = QLabel("a view")
+    ran: list[str] = []
+    shown: list[str] = []
+
+    def search(text: str) -> str:
+        ran.append(text)
+        time.sleep(0.05)
+        return text
+
+    loader = LatestLoad(search, shown.append, parent=parent)
+    for text in ("张", "张三", "张三丰"):
+        loader.request(text)
+    qtbot.waitUntil(lambda: shown[-1:] == ["张三丰"], timeout=5_000)
+    qtbot.wait(200)
+    assert ran == ["张", "张三丰"] and shown == ["张", "张三丰"]
