@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 ISSUER = "blacklist-sync"
+NO_LOCAL_LIST = ("NotSupported", "NotImplemented")  # CALLERROR codes of a charge point without local lists
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class BlacklistRuntime:
         self.retry_at: dict[uuid.UUID, float] = {}
         self.backoff: dict[uuid.UUID, float] = {}
         self.car_sent: dict[uuid.UUID, int] = {}  # car pile → blacklist version its local list was sent with
+        self.car_no_list: dict[uuid.UUID, object] = {}  # car pile → the connection on which it said NotSupported
         self._tasks: set[asyncio.Future[Any]] = set()
 
     # -- set-up (caller's thread, before the loop) ------------------------------------------------
@@ -193,12 +195,12 @@ class BlacklistRuntime:
             self._consider_cars()
 
     # -- car charge points (OCPP 1.6J): the local authorization list -------------------------------------
-    def _car_piles(self) -> list[uuid.UUID]:
-        """Car piles whose charge point is connected and accepted now."""
+    def _car_piles(self) -> list[tuple[uuid.UUID, object]]:
+        """Car piles whose charge point is connected and accepted now, with that connection."""
         ocpp = self.engine.devices.ocpp
         if ocpp is None:
             return []
-        return [pid for pid, identity in ocpp.by_pile.items()
+        return [(pid, cp) for pid, identity in ocpp.by_pile.items()
                 if (cp := ocpp.sessions.get(identity)) is not None and cp.accepted]
 
     def _consider_cars(self) -> None:
@@ -208,14 +210,14 @@ class BlacklistRuntime:
         d, now = self.desired, time.monotonic()
         if d.version == 0:
             return
-        for pile_id in self._car_piles():
+        for pile_id, connection in self._car_piles():
             if self.car_sent.get(pile_id) == d.version or pile_id in self.inflight \
-                    or self.retry_at.get(pile_id, 0.0) > now:
+                    or self.retry_at.get(pile_id, 0.0) > now or self.car_no_list.get(pile_id) is connection:
                 continue
             self.inflight.add(pile_id)
-            self._spawn(self._push_car(pile_id, d.version))
+            self._spawn(self._push_car(pile_id, d.version, connection))
 
-    async def _push_car(self, pile_id: uuid.UUID, version: int) -> None:
+    async def _push_car(self, pile_id: uuid.UUID, version: int, connection: object) -> None:
         try:
             outcome = await self.engine._submit(SendLocalList(pile_id, issued_by=ISSUER))
         finally:
@@ -227,6 +229,16 @@ class BlacklistRuntime:
             self.engine._publish([PileEventLogged(
                 pile_id, "blacklist_pushed", "info",
                 f"local authorization list sent for blacklist version {version}: {outcome.detail}", now)])
+            return
+        if outcome.data.get("status") == "NotSupported" or outcome.data.get("error_code") in NO_LOCAL_LIST:
+            # Final for this connection (asked again after it reconnects: a firmware update may add it). Such
+            # a charge point asks the central system for every card, which refuses the blocked ones.
+            self.car_no_list[pile_id] = connection
+            self._succeeded(pile_id)
+            self.engine._publish([PileEventLogged(
+                pile_id, "blacklist_not_supported", "info", "this charge point keeps no local authorization list "
+                "(it answered NotSupported): it asks the console for every card, and blocked cards are refused "
+                "there", now)])
             return
         wait = self._back_off(pile_id)
         self.engine._publish([PileEventLogged(pile_id, "blacklist_push_failed", "warning",

@@ -158,6 +158,7 @@ async def execute(system: CentralSystem, cp: CentralCP, cmd: OcppCommand) -> Com
     try:
         result = await cp.call(payload, suppress=False)
     except OCPPError as exc:
+        data["error_code"] = exc.code
         return CommandOutcome(False, f"the charge point answered with an error: {exc.code} {exc.description}",
                               datetime.now(UTC), data=data)
     except TimeoutError:

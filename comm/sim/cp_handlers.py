@@ -188,6 +188,8 @@ class CpLink(ChargePoint16):
     @on(Action.send_local_list)
     async def on_send_local_list(self, list_version: int, update_type: str,
                                  local_authorization_list: list[dict[str, Any]] | None = None) -> Any:
+        if "LocalAuthListManagement" not in self.sim.config["SupportedFeatureProfiles"][0].split(","):
+            return call_result.SendLocalList(status="NotSupported")  # type: ignore[arg-type]
         entries = {e["id_tag"]: (e.get("id_tag_info") or {}).get("status", "Accepted")
                    for e in local_authorization_list or []}
         if update_type == "Full":

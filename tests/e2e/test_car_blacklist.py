@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.engine.blacklist import BlacklistTuning
 from app.services import card_blacklist
+from db.models import PileEvent
 from db.models_cards import Card
 from db.models_people import ChargingUser
 from tests.e2e.car_site import CARD, CarSite, car, ocpp_settings, provision_cars
@@ -36,7 +37,9 @@ def test_a_card_reported_lost_is_refused_by_the_car_charge_points(site: Site, tm
     cars = CarSite(site, engine)
     try:
         cps = [cars.add_cp(i) for i in ("T01-C01", "T01-C02")]
-        wait_for(lambda: all(cp.registration == "Accepted" and cp.connected for cp in cps), timeout=10)
+        basic = cars.add_cp("T01-C03")  # a charge point without local lists: it answers NotSupported
+        site.on_sim(basic.config.__setitem__, "SupportedFeatureProfiles", ("Core,SmartCharging", True))
+        wait_for(lambda: all(cp.registration == "Accepted" and cp.connected for cp in [*cps, basic]), timeout=10)
 
         set_card(site, "lost")
         wait_for(lambda: all(cp.local_list.get(CARD) == "Blocked" for cp in cps), timeout=10)
@@ -49,5 +52,13 @@ def test_a_card_reported_lost_is_refused_by_the_car_charge_points(site: Site, tm
         wait_for(lambda: all(c.local_list.get(CARD) == "Accepted" for c in cps), timeout=10)
         assert site.on_sim(cp.start_transaction, 1, CARD)
         wait_for(lambda: cp.connectors[1].in_tx and cp.connectors[1].tx_id is not None, timeout=10)
+        # Two blacklist versions, one answer that counts for the whole connection: no retries, no warnings.
+        def kinds(code: str) -> list[str]:
+            with Session(site.db) as s:
+                return list(s.scalars(select(PileEvent.kind).where(
+                    PileEvent.pile_id == cars.pile_id(code), PileEvent.kind.like("blacklist%"))))
+
+        wait_for(lambda: kinds("T01-C01").count("blacklist_pushed") == 2)  # both versions' events are stored
+        assert kinds("T01-C03") == ["blacklist_not_supported"] and basic.local_list == {}
     finally:
         cars.close()
