@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.domain.card_states import REFUSED_BY_CARS
 from db.models import Pile, Port
 from db.models_cards import Card
 from db.models_ocpp import ChargePoint, OcppReservation, OcppTransaction
@@ -85,13 +86,8 @@ def record_boot(factory: sessionmaker[Session], cp_id: uuid.UUID, boot: dict[str
                 updated_at=utcnow()))
 
 
-# An IC card in one of these states must not start a car either (挂失: the desk reported it lost; returned or
-# replaced: it is no longer the holder's card). The same cards are pushed to the e-bike piles' blacklist.
-BLOCKED_CARD_STATES = ("lost", "returned", "replaced")
-
-
 def _blocked_cards(s: Session, tags: list[str] | None = None) -> set[str]:
-    q = select(Card.card_no).where(Card.state.in_(BLOCKED_CARD_STATES))
+    q = select(Card.card_no).where(Card.state.in_(REFUSED_BY_CARS))
     if tags is not None:
         numbers = [int(t) for t in tags if t.isdigit() and len(t) <= 18]
         if not numbers:

@@ -23,20 +23,18 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.card_states import BLACKLISTED
 from app.domain.errors import NotFound, ValidationError
 from app.domain.permissions import Actor, Permission
 from app.engine.blacklist import Desired, capacity_of, load_desired
 from app.engine.commands import CommandOutcome, PushBlacklist
 from app.services import remote
-from app.services.card_flow import CardStatus
 from app.services.unit import Db, read
 from db.enums import Protocol
 from db.models import Pile, Station
 from db.models_cards import Card, CardBlacklist, PileBlacklist
 from db.types import utcnow
 
-# Lost cards, and replaced ones in case the old card turns up: their money is on the successor now.
-BLACKLISTED = (CardStatus.LOST.value, CardStatus.REPLACED.value)
 MODBUS = (Protocol.MODBUS_RTU, Protocol.MODBUS_TCP)
 
 

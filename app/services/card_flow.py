@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.card_states import CardStatus
 from app.domain.errors import Conflict
 from app.domain.journal import TxnKind
 from app.domain.money import format_money
@@ -51,15 +52,6 @@ class OpKind(StrEnum):
     LOSS = "loss"
     UNLOSS = "unloss"  # 解挂: a loss report undone (the card was found before it was replaced)
     SYNC = "sync"
-
-
-class CardStatus(StrEnum):
-    ISSUING = "issuing"
-    ACTIVE = "active"
-    LOST = "lost"
-    RETURNED = "returned"
-    REPLACED = "replaced"
-    VOID = "void"  # an issue that never happened
 
 
 PENDING, DONE, ROLLED_BACK = "pending", "done", "rolled_back"

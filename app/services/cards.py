@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.domain.card_states import BLACKLISTED, CardStatus
 from app.domain.errors import NotFound, ValidationError
 from app.domain.money import format_money, require_fen
 from app.domain.permissions import Actor, require
@@ -23,7 +24,6 @@ from app.services import audit, card_blacklist
 from app.services.card_flow import (
     DONE,
     MANAGE,
-    CardStatus,
     Note,
     OpKind,
     begin,
@@ -392,7 +392,7 @@ def cancel_loss(actor: Actor, db: Db, *, card_no: int, reason: str = "") -> list
 def blacklist(actor: Actor, db: Db) -> list[int]:
     """Card numbers the piles must refuse: reported lost (and replaced ones, in case they turn up)."""
     with read_unit(db, actor, MANAGE) as s:
-        states = card_blacklist.BLACKLISTED
+        states = BLACKLISTED
         return [int(n) for n in s.scalars(select(Card.card_no).where(Card.state.in_(states)).order_by(Card.card_no))]
 
 
