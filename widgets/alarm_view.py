@@ -147,12 +147,19 @@ class AlarmsView(QWidget):
 
     def apply(self, events: list[Event]) -> None:
         raised = [e for e in events if isinstance(e, AlarmRaised)]
-        if raised or any(isinstance(e, AlarmCleared) for e in events):
-            # The list comes from the database, which the engine writes in batches: reload after the
-            # next two successful flushes, so an alarm raised just after one flush is not missed.
-            self._reload_after_flushes = 2
-        elif self._reload_after_flushes and any(isinstance(e, DatabaseHealth) and e.ok for e in events):
-            self._reload_after_flushes -= 1
+        reload = False
+        for e in events:  # in order: the hub puts the (newest) database flush after the alarms of its batch
+            if isinstance(e, (AlarmRaised, AlarmCleared)):
+                # The list comes from the database, which the engine writes in batches: reload after each of
+                # the next three successful flushes. The alarm's row is in the first flush that starts after
+                # it; before that come at most one flush finished just before the alarm (its report can share
+                # a batch with it) and one that was under way. Each of those flushes comes (something is
+                # pending), and whichever stored the alarm, the reload after it shows it.
+                self._reload_after_flushes = 3
+            elif isinstance(e, DatabaseHealth) and e.ok and self._reload_after_flushes:
+                self._reload_after_flushes -= 1
+                reload = True
+        if reload:
             self.refresh()
         critical = [e for e in raised if e.key.code in POPUP_CODES or e.severity == "critical"]
         if critical:
