@@ -336,7 +336,7 @@ class ReceiptDialog(QDialog):
 # state → (text colour, background) in the blacklist table and on the desk's line
 PUSH_COLOURS = {"current": ("#1b5e20", "#e8f5e9"), "pending": ("#0d47a1", "#e3f2fd"),
                 "offline": ("#5f6368", "#eeeeee"), "failed": ("#b3261e", "#ffebee"),
-                "unsupported": ("#80868b", "")}  # fmt: skip
+                "unsupported": ("#80868b", ""), "online_only": ("#5f6368", "")}  # fmt: skip
 
 
 def push_line(st: BlacklistPushStatus) -> tuple[str, str]:
@@ -404,7 +404,8 @@ class BlacklistPushDialog(QDialog):
         lay.addLayout(row)
         self.names = {"current": self.tr("Current"), "pending": self.tr("Being pushed"),
                       "offline": self.tr("Offline: gets it when back"), "failed": self.tr("Push failed"),
-                      "unsupported": self.tr("No blacklist on this model")}  # fmt: skip
+                      "unsupported": self.tr("No blacklist on this model"),
+                      "online_only": self.tr("No local list: checks each card online")}  # fmt: skip
         self.refresh()
 
     def refresh(self) -> None:
@@ -434,7 +435,8 @@ class BlacklistPushDialog(QDialog):
 
     def _fill_row(self, i: int, p: PilePush) -> None:
         when = lambda t: "" if t is None else local(t, "%m-%d %H:%M")  # noqa: E731
-        cells = [p.station_code, p.code, self.names.get(p.state, p.state),
+        pile = self.tr("%1 (car)").replace("%1", p.code) if p.car else p.code
+        cells = [p.station_code, pile, self.names.get(p.state, p.state),
                  self.tr("online") if p.online else self.tr("offline"), str(p.version) if p.version else "—",
                  "" if p.entries is None else str(p.entries), when(p.seen_at), when(p.pushed_at), p.error or ""]
         fg, bg = PUSH_COLOURS.get(p.state, ("", ""))

@@ -20,3 +20,7 @@ BLACKLISTED = (CardStatus.LOST.value, CardStatus.REPLACED.value)
 
 # A car charge point authorizes an idTag, not a purse: a returned card must not start a car either.
 REFUSED_BY_CARS = (CardStatus.LOST.value, CardStatus.RETURNED.value, CardStatus.REPLACED.value)
+
+# pile_blacklist.error of a car charge point that answered NotSupported to its local list: not a failure — it
+# asks the console for every card, which refuses the blocked ones.
+CAR_NO_LOCAL_LIST = "NotSupported: the charge point keeps no local authorization list"

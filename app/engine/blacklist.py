@@ -12,6 +12,8 @@ the desk's push status (app.services.card_blacklist.push_status).
 
 Car charge points (OCPP 1.6J) have no such table: after every new list each connected one is sent its local
 authorization list in full (SendLocalList), where those cards are Blocked; online, Authorize refuses them.
+The outcome goes into ``pile_blacklist`` too (the list version it was built from; CAR_NO_LOCAL_LIST as the
+error of one that keeps no local list), so the desk sees car piles beside the e-bike piles.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.domain.card_states import CAR_NO_LOCAL_LIST
 from app.engine.commands import CommandOutcome, PileCommand, PushBlacklist
 from app.engine.events import PileEventLogged
 from app.engine.ocpp_commands import SendLocalList
@@ -128,7 +131,12 @@ class BlacklistRuntime:
         self.reported.pop(pile_id, None)
 
     def command_finished(self, pile_id: uuid.UUID, cmd: PileCommand, outcome: CommandOutcome) -> None:
-        """Any PushBlacklist (ours, or one a desk sent through app.services.remote) is recorded here."""
+        """Any PushBlacklist or full SendLocalList (ours, or one a desk sent through app.services.remote) is
+        recorded here."""
+        if isinstance(cmd, SendLocalList):
+            if cmd.full:
+                self._car_finished(pile_id, outcome)
+            return
         if not isinstance(cmd, PushBlacklist):
             return
         now = datetime.now(UTC)
@@ -215,17 +223,27 @@ class BlacklistRuntime:
                     or self.retry_at.get(pile_id, 0.0) > now or self.car_no_list.get(pile_id) is connection:
                 continue
             self.inflight.add(pile_id)
-            self._spawn(self._push_car(pile_id, d.version, connection))
+            self._spawn(self._push_car(pile_id))
 
-    async def _push_car(self, pile_id: uuid.UUID, version: int, connection: object) -> None:
+    async def _push_car(self, pile_id: uuid.UUID) -> None:
         try:
-            outcome = await self.engine._submit(SendLocalList(pile_id, issued_by=ISSUER))
+            await self.engine._submit(SendLocalList(pile_id, issued_by=ISSUER))  # recorded in command_finished
         finally:
             self.inflight.discard(pile_id)
-        now = datetime.now(UTC)
+
+    def _connection(self, pile_id: uuid.UUID) -> object | None:
+        ocpp = self.engine.devices.ocpp
+        return None if ocpp is None else ocpp.sessions.get(ocpp.by_pile.get(pile_id, ""))
+
+    def _car_finished(self, pile_id: uuid.UUID, outcome: CommandOutcome) -> None:
+        """A full local list is built from the card states as they are when it is sent: it carries the blacklist
+        version in force (one the desks changed a moment ago is sent again at the next check)."""
+        version, now = self.desired.version, datetime.now(UTC)
         if outcome.ok:
             self.car_sent[pile_id] = version
             self._succeeded(pile_id)
+            self._save(pile_id, list_version=version, entries=None, seen_at=now, pushed_at=now, error=None,
+                       failed_at=None)
             self.engine._publish([PileEventLogged(
                 pile_id, "blacklist_pushed", "info",
                 f"local authorization list sent for blacklist version {version}: {outcome.detail}", now)])
@@ -233,14 +251,16 @@ class BlacklistRuntime:
         if outcome.data.get("status") == "NotSupported" or outcome.data.get("error_code") in NO_LOCAL_LIST:
             # Final for this connection (asked again after it reconnects: a firmware update may add it). Such
             # a charge point asks the central system for every card, which refuses the blocked ones.
-            self.car_no_list[pile_id] = connection
+            self.car_no_list[pile_id] = self._connection(pile_id)
             self._succeeded(pile_id)
+            self._save(pile_id, seen_at=now, error=CAR_NO_LOCAL_LIST, failed_at=None)
             self.engine._publish([PileEventLogged(
                 pile_id, "blacklist_not_supported", "info", "this charge point keeps no local authorization list "
                 "(it answered NotSupported): it asks the console for every card, and blocked cards are refused "
                 "there", now)])
             return
         wait = self._back_off(pile_id)
+        self._save(pile_id, error=outcome.detail[:1000], failed_at=now)
         self.engine._publish([PileEventLogged(pile_id, "blacklist_push_failed", "warning",
                                               f"local authorization list (blacklist {version}) not taken: "
                                               f"{outcome.detail}; retried in {wait:.0f} s", now)])

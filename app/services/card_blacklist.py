@@ -10,6 +10,10 @@ whose version differs, including piles that come back from being offline.
 Capacity: a pile's table holds ``blacklist_capacity`` cards (400 for the ACX10A). A longer list is not
 refused at the desk — the card is blacklisted here whatever happens — but the piles get the most recently
 blacklisted cards, and ``push_status`` names the oldest ones left off (``not_on_piles``).
+
+Car piles (OCPP) are listed too: theirs is the local authorization list, sent in full after every new
+version (no capacity limit; a charge point without local lists is "online_only": it asks the console for
+every card, and the console refuses the blocked ones).
 """
 
 from __future__ import annotations
@@ -23,11 +27,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.card_states import BLACKLISTED
+from app.domain.card_states import BLACKLISTED, CAR_NO_LOCAL_LIST
 from app.domain.errors import NotFound, ValidationError
 from app.domain.permissions import Actor, Permission
 from app.engine.blacklist import Desired, capacity_of, load_desired
 from app.engine.commands import CommandOutcome, PushBlacklist
+from app.engine.ocpp_commands import SendLocalList
 from app.services import remote
 from app.services.unit import Db, read
 from db.enums import Protocol
@@ -74,10 +79,13 @@ class PilePush:
     online: bool
     version: int  # what the pile reported or confirmed last (0: none)
     entries: int | None  # cards confirmed by read-back at the last push (None: version seen only)
-    state: str  # current | pending (online, being pushed) | offline (gets it when back) | failed | unsupported
+    # current | pending (online, being pushed) | offline (gets it when back) | failed | unsupported (a model
+    # without a blacklist) | online_only (a car charge point without local lists: checks every card online)
+    state: str
     seen_at: dt.datetime | None
     pushed_at: dt.datetime | None
     error: str | None  # why the last push failed (state "failed"; kept for "pending" until a push succeeds)
+    car: bool = False  # an OCPP car pile: its local authorization list
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +101,8 @@ class BlacklistPushStatus:
 
     @property
     def total(self) -> int:
-        """Piles that hold a blacklist (models without one are not counted)."""
-        return sum(1 for p in self.piles if p.state != "unsupported")
+        """Piles that hold a blacklist (models without one, and car piles without local lists, are not counted)."""
+        return sum(1 for p in self.piles if p.state not in ("unsupported", "online_only"))
 
     @property
     def summary(self) -> tuple[str, str]:
@@ -112,6 +120,9 @@ class BlacklistPushStatus:
         if bad:
             zh.append(f"{bad} 台下发失败，稍后自动重试")
             en.append(f"{bad} failed, retried automatically")
+        if online := self.count("online_only"):
+            zh.append(f"{online} 台汽车桩无本地名单，每次刷卡在线核验")
+            en.append(f"{online} car piles without a local list check every card online")
         if self.not_on_piles:
             zh.append(f"名单超出桩内容量 {self.capacity}，最早的 {len(self.not_on_piles)} 张卡未下发")
             en.append(f"the list exceeds the piles' {self.capacity} entries: the {len(self.not_on_piles)} "
@@ -131,24 +142,35 @@ def _state(desired: int, cap: int, online: bool, row: PileBlacklist | None) -> s
     return "pending"
 
 
+def _car_state(desired: int, online: bool, row: PileBlacklist | None) -> str:
+    if desired == 0 or (row is not None and row.list_version == desired):
+        return "current"
+    if row is not None and row.error == CAR_NO_LOCAL_LIST:
+        return "online_only"
+    return _state(desired, 1, online, row)
+
+
 def push_status(actor: Actor, db: Db) -> BlacklistPushStatus:
-    """Where the blacklist stands on every enabled Modbus pile (car piles keep OCPP's own local list)."""
+    """Where the blacklist stands on every enabled pile: e-bike piles' tables, car piles' local lists."""
     with read(db, actor, Permission.MANAGE_CARDS) as s:
         desired = load_desired(s)
         rows = s.execute(select(Pile, Station.code, PileBlacklist).join(Station, Station.id == Pile.station_id)
                          .outerjoin(PileBlacklist, PileBlacklist.pile_id == Pile.id)
-                         .where(Pile.enabled.is_(True), Pile.protocol.in_(MODBUS))
+                         .where(Pile.enabled.is_(True), Pile.protocol.in_((*MODBUS, Protocol.OCPP16)))
                          .order_by(Station.code, Pile.code)).all()  # fmt: skip
         piles = []
         caps = []
         for pile, station_code, row in rows:
-            cap = capacity_of(pile.model)
+            car, online = pile.protocol == Protocol.OCPP16, bool(pile.online)
+            cap = 0 if car else capacity_of(pile.model)
             if cap:
                 caps.append(cap)
+            state = _car_state(desired.version, online, row) if car else _state(desired.version, cap, online, row)
+            error = row.error if row is not None and state != "online_only" else None
             piles.append(PilePush(
-                pile.id, pile.code, station_code, bool(pile.online), int(row.list_version) if row else 0,
-                row.entries if row else None, _state(desired.version, cap, bool(pile.online), row),
-                row.seen_at if row else None, row.pushed_at if row else None, row.error if row else None))
+                pile.id, pile.code, station_code, online, int(row.list_version) if row else 0,
+                row.entries if row else None, state, row.seen_at if row else None, row.pushed_at if row else None,
+                error, car=car))
     capacity = min(caps, default=0)
     left_off = desired.cards[capacity:] if caps else ()
     return BlacklistPushStatus(desired.version, desired.cards, capacity, left_off, tuple(piles))
@@ -161,9 +183,14 @@ def push_now(actor: Actor, db: Db, engine: remote.CommandEngine, pile_id: uuid.U
     outcome in the pile's push status whoever sent it."""
     with read(db, actor, Permission.MANAGE_CARDS) as s:
         desired = load_desired(s)
-        model = s.scalar(select(Pile.model).where(Pile.id == pile_id))
-    if model is None:
+        found = s.execute(select(Pile.model, Pile.protocol).where(Pile.id == pile_id)).first()
+    if found is None:
         raise NotFound("充电桩", "pile", pile_id)
+    model, protocol = found
+    if protocol == Protocol.OCPP16:  # a car pile: its whole local authorization list, blocked cards included
+        if desired.version == 0:
+            raise ValidationError("没有可下发的黑名单", "there is no blacklist to push", field="pile")
+        return remote.submit(actor, db, engine, SendLocalList(pile_id, issued_by=actor.login))
     cap = capacity_of(model)
     if desired.version == 0 or cap == 0:
         raise ValidationError("没有可下发的黑名单（或这台桩不支持黑名单）",

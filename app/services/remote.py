@@ -14,7 +14,7 @@ from dataclasses import asdict, replace
 from typing import Protocol
 
 from app.domain.errors import ValidationError
-from app.domain.permissions import Actor, Permission, require
+from app.domain.permissions import Actor, Permission, allows, require
 from app.domain.tariff_scope import only_tariff_changed
 from app.engine.commands import (
     ClearFault,
@@ -34,6 +34,7 @@ from app.engine.ocpp_commands import (
     GetConfiguration,
     GetLocalListVersion,
     OcppCommand,
+    SendLocalList,
 )
 from app.services import audit
 from app.services.unit import Db, write
@@ -67,6 +68,12 @@ def permission_for(cmd: PileCommand | OcppCommand) -> Permission:
     return _PERMISSION[type(cmd)]
 
 
+def _require(actor: Actor, cmd: PileCommand | OcppCommand) -> None:
+    if isinstance(cmd, SendLocalList) and cmd.full and allows(actor, Permission.MANAGE_CARDS):
+        return  # the whole list as the card states make it: the card desk's blacklist, nothing chosen by the caller
+    require(actor, permission_for(cmd))
+
+
 def _config_json(cfg: PileConfig | None) -> dict[str, object] | None:
     return None if cfg is None else json.loads(json.dumps(asdict(cfg), default=str))
 
@@ -86,7 +93,7 @@ def submit(actor: Actor, db: Db, engine: CommandEngine, cmd: PileCommand | OcppC
                                   "a tariff push may change the tariff fields of the configuration only")
         require(actor, Permission.MANAGE_TARIFFS)
     else:
-        require(actor, permission_for(cmd))
+        _require(actor, cmd)
     result: concurrent.futures.Future[CommandOutcome] = concurrent.futures.Future()
     sent = engine.submit(cmd)
 

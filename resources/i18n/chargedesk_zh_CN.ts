@@ -147,32 +147,32 @@
         <translation>运维</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="113"/>
+        <location filename="../../widgets/admin_views.py" line="115"/>
         <source>base account (everything)</source>
         <translation>基础账号（全部权限）</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="115"/>
+        <location filename="../../widgets/admin_views.py" line="117"/>
         <source>active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="115"/>
+        <location filename="../../widgets/admin_views.py" line="117"/>
         <source>disabled</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="117"/>
+        <location filename="../../widgets/admin_views.py" line="119"/>
         <source>locked until %1</source>
         <translation>锁定至 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="151"/>
+        <location filename="../../widgets/admin_views.py" line="153"/>
         <source>New password for %1:</source>
         <translation>%1 的新密码：</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="152"/>
+        <location filename="../../widgets/admin_views.py" line="154"/>
         <source>Reset password</source>
         <translation>重置密码</translation>
     </message>
@@ -315,77 +315,77 @@
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="107"/>
+        <location filename="../../widgets/alarm_view.py" line="109"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="107"/>
+        <location filename="../../widgets/alarm_view.py" line="109"/>
         <source>Raised</source>
         <translation>发生时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="107"/>
+        <location filename="../../widgets/alarm_view.py" line="109"/>
         <source>Pile</source>
         <translation>充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="107"/>
+        <location filename="../../widgets/alarm_view.py" line="109"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="108"/>
+        <location filename="../../widgets/alarm_view.py" line="110"/>
         <source>Alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="108"/>
+        <location filename="../../widgets/alarm_view.py" line="110"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="108"/>
+        <location filename="../../widgets/alarm_view.py" line="110"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="128"/>
+        <location filename="../../widgets/alarm_view.py" line="130"/>
         <source>%1 active, %2 waiting for acknowledgement</source>
         <translation>当前 %1 条，待确认 %2 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="134"/>
+        <location filename="../../widgets/alarm_view.py" line="136"/>
         <source>active</source>
         <translation>未恢复</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="134"/>
+        <location filename="../../widgets/alarm_view.py" line="136"/>
         <source>cleared %1</source>
         <translation>%1 已恢复</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="165"/>
+        <location filename="../../widgets/alarm_view.py" line="174"/>
         <source>port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="169"/>
+        <location filename="../../widgets/alarm_view.py" line="178"/>
         <source>Critical alarm</source>
         <translation>紧急告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="180"/>
+        <location filename="../../widgets/alarm_view.py" line="189"/>
         <source>Acknowledge alarm</source>
         <translation>确认告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="181"/>
+        <location filename="../../widgets/alarm_view.py" line="190"/>
         <source>Comment (what was done):</source>
         <translation>处理说明：</translation>
     </message>
     <message>
-        <location filename="../../widgets/alarm_view.py" line="185"/>
+        <location filename="../../widgets/alarm_view.py" line="194"/>
         <source>Not acknowledged</source>
         <translation>未能确认</translation>
     </message>
@@ -472,113 +472,113 @@
 <context>
     <name>AuditView</name>
     <message>
-        <location filename="../../widgets/admin_views.py" line="163"/>
+        <location filename="../../widgets/admin_views.py" line="165"/>
         <source>Last 24 hours</source>
         <translation>最近24小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="163"/>
+        <location filename="../../widgets/admin_views.py" line="165"/>
         <source>Last 7 days</source>
         <translation>最近7天</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="164"/>
+        <location filename="../../widgets/admin_views.py" line="166"/>
         <source>Last 30 days</source>
         <translation>最近30天</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="164"/>
+        <location filename="../../widgets/admin_views.py" line="166"/>
         <source>Last year</source>
         <translation>最近一年</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="167"/>
-        <location filename="../../widgets/admin_views.py" line="178"/>
+        <location filename="../../widgets/admin_views.py" line="169"/>
+        <location filename="../../widgets/admin_views.py" line="180"/>
         <source>Account</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="169"/>
+        <location filename="../../widgets/admin_views.py" line="171"/>
         <source>Action, e.g. wallet.</source>
         <translation>操作，如 wallet.</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="171"/>
+        <location filename="../../widgets/admin_views.py" line="173"/>
         <source>Object id</source>
         <translation>对象编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="172"/>
+        <location filename="../../widgets/admin_views.py" line="174"/>
         <source>Search</source>
         <translation>查询</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="173"/>
+        <location filename="../../widgets/admin_views.py" line="175"/>
         <source>Export CSV…</source>
         <translation>导出CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="174"/>
+        <location filename="../../widgets/admin_views.py" line="176"/>
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="178"/>
+        <location filename="../../widgets/admin_views.py" line="180"/>
         <source>#</source>
         <translation>序号</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="178"/>
+        <location filename="../../widgets/admin_views.py" line="180"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="178"/>
+        <location filename="../../widgets/admin_views.py" line="180"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="179"/>
+        <location filename="../../widgets/admin_views.py" line="181"/>
         <source>Object</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="179"/>
+        <location filename="../../widgets/admin_views.py" line="181"/>
         <source>Before</source>
         <translation>修改前</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="179"/>
+        <location filename="../../widgets/admin_views.py" line="181"/>
         <source>After</source>
         <translation>修改后</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="209"/>
+        <location filename="../../widgets/admin_views.py" line="212"/>
         <source>%1 records</source>
         <translation>共 %1 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="215"/>
+        <location filename="../../widgets/admin_views.py" line="218"/>
         <source>Export audit trail</source>
         <translation>导出审计记录</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="229"/>
+        <location filename="../../widgets/admin_views.py" line="232"/>
         <source>%1 records exported.</source>
         <translation>已导出 %1 条记录。</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="239"/>
+        <location filename="../../widgets/admin_views.py" line="242"/>
         <source>The audit chain is intact: %1 records.</source>
         <translation>审计链完整：共 %1 条。</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="243"/>
+        <location filename="../../widgets/admin_views.py" line="246"/>
         <source>Audit chain broken</source>
         <translation>审计链被破坏</translation>
     </message>
     <message>
-        <location filename="../../widgets/admin_views.py" line="244"/>
+        <location filename="../../widgets/admin_views.py" line="247"/>
         <source>The audit chain is BROKEN: %1 problems.</source>
         <translation>审计链被破坏：%1 处问题。</translation>
     </message>
@@ -671,47 +671,57 @@
         <translation>该型号不支持黑名单</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="422"/>
+        <location filename="../../widgets/card_dialogs.py" line="408"/>
+        <source>No local list: checks each card online</source>
+        <translation>无本地名单：每次刷卡在线核验</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="423"/>
         <source>Cards on the list (%1), newest first: %2</source>
         <translation>名单上的卡（%1 张，最新在前）：%2</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="425"/>
+        <location filename="../../widgets/card_dialogs.py" line="426"/>
         <source>Not on the piles (their table holds %1): %2</source>
         <translation>未下发到桩（桩内最多 %1 张）：%2</translation>
     </message>
     <message>
         <location filename="../../widgets/card_dialogs.py" line="438"/>
+        <source>%1 (car)</source>
+        <translation>%1（汽车桩）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/card_dialogs.py" line="440"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="438"/>
+        <location filename="../../widgets/card_dialogs.py" line="440"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="457"/>
+        <location filename="../../widgets/card_dialogs.py" line="459"/>
         <source>Push now</source>
         <translation>立即下发</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="460"/>
+        <location filename="../../widgets/card_dialogs.py" line="462"/>
         <source>No engine in this window: the engine pushes the list by itself.</source>
         <translation>此窗口未连接通信引擎：引擎会自动下发名单。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="479"/>
+        <location filename="../../widgets/card_dialogs.py" line="481"/>
         <source>%1: pushing the blacklist …</source>
         <translation>%1：正在下发黑名单 …</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="493"/>
+        <location filename="../../widgets/card_dialogs.py" line="495"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_dialogs.py" line="493"/>
+        <location filename="../../widgets/card_dialogs.py" line="495"/>
         <source>FAILED</source>
         <translation>失败</translation>
     </message>
@@ -730,7 +740,7 @@
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="96"/>
-        <location filename="../../widgets/card_desk_view.py" line="327"/>
+        <location filename="../../widgets/card_desk_view.py" line="330"/>
         <source>Place a card on the reader</source>
         <translation>请把卡放在读卡器上</translation>
     </message>
@@ -746,14 +756,14 @@
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="109"/>
-        <location filename="../../widgets/card_desk_view.py" line="357"/>
+        <location filename="../../widgets/card_desk_view.py" line="360"/>
         <source>Top up</source>
         <translation>充值</translation>
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="110"/>
-        <location filename="../../widgets/card_desk_view.py" line="258"/>
-        <location filename="../../widgets/card_desk_view.py" line="368"/>
+        <location filename="../../widgets/card_desk_view.py" line="261"/>
+        <location filename="../../widgets/card_desk_view.py" line="371"/>
         <source>Monthly</source>
         <translation>包月</translation>
     </message>
@@ -769,7 +779,7 @@
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="111"/>
-        <location filename="../../widgets/card_desk_view.py" line="419"/>
+        <location filename="../../widgets/card_desk_view.py" line="422"/>
         <source>Report loss</source>
         <translation>挂失</translation>
     </message>
@@ -780,7 +790,7 @@
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="111"/>
-        <location filename="../../widgets/card_desk_view.py" line="436"/>
+        <location filename="../../widgets/card_desk_view.py" line="439"/>
         <source>Undo loss report</source>
         <translation>解挂</translation>
     </message>
@@ -835,7 +845,7 @@
     <message>
         <location filename="../../widgets/card_desk_view.py" line="147"/>
         <location filename="../../widgets/card_desk_view.py" line="151"/>
-        <location filename="../../widgets/card_desk_view.py" line="278"/>
+        <location filename="../../widgets/card_desk_view.py" line="281"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
@@ -886,7 +896,7 @@
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="151"/>
-        <location filename="../../widgets/card_desk_view.py" line="278"/>
+        <location filename="../../widgets/card_desk_view.py" line="281"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
@@ -897,7 +907,7 @@
     </message>
     <message>
         <location filename="../../widgets/card_desk_view.py" line="152"/>
-        <location filename="../../widgets/card_desk_view.py" line="278"/>
+        <location filename="../../widgets/card_desk_view.py" line="281"/>
         <source>Deposit</source>
         <translation>押金</translation>
     </message>
@@ -917,207 +927,207 @@
         <translation>查询结果</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="333"/>
+        <location filename="../../widgets/card_desk_view.py" line="336"/>
         <source>Card reader: %1</source>
         <translation>读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="333"/>
+        <location filename="../../widgets/card_desk_view.py" line="336"/>
         <source>No card reader: %1</source>
         <translation>没有读卡器：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="357"/>
+        <location filename="../../widgets/card_desk_view.py" line="360"/>
         <source>Top up card %1 (%2)</source>
         <translation>给卡 %1（%2）充值</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="368"/>
+        <location filename="../../widgets/card_desk_view.py" line="371"/>
         <source>Months</source>
         <translation>月数</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="371"/>
+        <location filename="../../widgets/card_desk_view.py" line="374"/>
         <source>Monthly fee</source>
         <translation>包月费</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="371"/>
+        <location filename="../../widgets/card_desk_view.py" line="374"/>
         <source>Monthly card %1 for %2 months</source>
         <translation>卡 %1 包月 %2 个月</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="387"/>
+        <location filename="../../widgets/card_desk_view.py" line="390"/>
         <source>Pile %1 port %2, %3 held</source>
         <translation>充电桩 %1 端口 %2，预扣 %3</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="391"/>
+        <location filename="../../widgets/card_desk_view.py" line="394"/>
         <source>From the pile&apos;s record: charged %1, %2 back</source>
         <translation>按充电桩记录：扣费 %1，退回 %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="409"/>
+        <location filename="../../widgets/card_desk_view.py" line="412"/>
         <source>Return card %1: pay back %2 (balance %3 + deposit %4) in cash?</source>
         <translation>退卡 %1：以现金退还 %2（余额 %3 + 押金 %4）？</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="419"/>
+        <location filename="../../widgets/card_desk_view.py" line="422"/>
         <source>Card %1 is lost. Reason / note:</source>
         <translation>卡 %1 挂失。原因 / 备注：</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="421"/>
+        <location filename="../../widgets/card_desk_view.py" line="424"/>
         <source>Blacklist card %1 now?</source>
         <translation>现在把卡 %1 列入黑名单？</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="424"/>
+        <location filename="../../widgets/card_desk_view.py" line="427"/>
         <source>Card %1 blacklisted (%2 cards on the blacklist)</source>
         <translation>卡 %1 已列入黑名单（黑名单共 %2 张卡）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="437"/>
+        <location filename="../../widgets/card_desk_view.py" line="440"/>
         <source>Card %1 was found. Reason (required):</source>
         <translation>卡 %1 已找回。原因（必填）：</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="443"/>
+        <location filename="../../widgets/card_desk_view.py" line="446"/>
         <source>Undoing a loss report needs a reason.</source>
         <translation>解挂必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="445"/>
+        <location filename="../../widgets/card_desk_view.py" line="448"/>
         <source>Undo the loss report of card %1 (reason: %2)? The card works again and comes off the piles&apos; blacklist.</source>
         <translation>解除卡 %1 的挂失（原因：%2）？该卡恢复可用，并从充电桩黑名单中移除。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="452"/>
+        <location filename="../../widgets/card_desk_view.py" line="455"/>
         <source>Loss report of card %1 undone: the card works again (%2 cards left on the blacklist).</source>
         <translation>卡 %1 已解挂，恢复可用（黑名单剩余 %2 张卡）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="507"/>
+        <location filename="../../widgets/card_desk_view.py" line="510"/>
         <source>Find the lost card first (search box), then put a blank card on the reader.</source>
         <translation>请先查到挂失的卡（查询框），再把空白卡放到读卡器上。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="509"/>
+        <location filename="../../widgets/card_desk_view.py" line="512"/>
         <source>Make this blank card the replacement of lost card %1, with its balance?</source>
         <translation>用这张空白卡补办挂失的卡 %1，并转入其余额？</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="575"/>
+        <location filename="../../widgets/card_desk_view.py" line="580"/>
         <source>Cards %1 · money in %2 · paid back %3 · %4 charging records</source>
         <translation>卡 %1 · 收入 %2 · 退还 %3 · 充电记录 %4 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="269"/>
+        <location filename="../../widgets/card_desk_view.py" line="272"/>
         <source>Blank card</source>
         <translation>空白卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="172"/>
+        <location filename="../../widgets/card_desk_view.py" line="175"/>
         <source>Create the card master key (first desk)</source>
         <translation>生成 IC 卡主密钥（第一台发卡台）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="173"/>
+        <location filename="../../widgets/card_desk_view.py" line="176"/>
         <source>Import the master key from another desk…</source>
         <translation>从其他发卡台导入主密钥…</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="187"/>
+        <location filename="../../widgets/card_desk_view.py" line="190"/>
         <source>No card master key in this computer&apos;s keyring: create it at the first desk, or import it from a desk that has it.</source>
         <translation>本机密钥环中没有 IC 卡主密钥：请在第一台发卡台生成，或从已有主密钥的发卡台导入。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="193"/>
+        <location filename="../../widgets/card_desk_view.py" line="196"/>
         <source>Card master key ready (kept in the OS keyring only).</source>
         <translation>IC 卡主密钥已就绪（只保存在系统密钥环中）。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="197"/>
+        <location filename="../../widgets/card_desk_view.py" line="200"/>
         <source>Create a new card master key? Only for the first desk: every desk and pile of this operator must then use the same key.</source>
         <translation>生成新的 IC 卡主密钥？只在第一台发卡台这样做：本运营商的所有发卡台和充电桩都必须使用同一个密钥。</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="206"/>
+        <location filename="../../widgets/card_desk_view.py" line="209"/>
         <source>Import the master key</source>
         <translation>导入主密钥</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="206"/>
+        <location filename="../../widgets/card_desk_view.py" line="209"/>
         <source>Master key (32 hex digits):</source>
         <translation>主密钥（32 位十六进制）：</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="271"/>
+        <location filename="../../widgets/card_desk_view.py" line="274"/>
         <source>UID %1 — ready to issue</source>
         <translation>UID %1 — 可以发卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="274"/>
+        <location filename="../../widgets/card_desk_view.py" line="277"/>
         <source>Card %1</source>
         <translation>卡 %1</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="277"/>
+        <location filename="../../widgets/card_desk_view.py" line="280"/>
         <source>(not registered here)</source>
         <translation>（本系统未登记）</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="258"/>
+        <location filename="../../widgets/card_desk_view.py" line="261"/>
         <source>Stored value</source>
         <translation>储值卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="258"/>
+        <location filename="../../widgets/card_desk_view.py" line="261"/>
         <source>Free</source>
         <translation>免费卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="259"/>
+        <location filename="../../widgets/card_desk_view.py" line="262"/>
         <source>Staff</source>
         <translation>员工卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="262"/>
+        <location filename="../../widgets/card_desk_view.py" line="265"/>
         <source>Active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="262"/>
+        <location filename="../../widgets/card_desk_view.py" line="265"/>
         <source>Reported lost — refuse</source>
         <translation>已挂失 — 拒绝受理</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="263"/>
+        <location filename="../../widgets/card_desk_view.py" line="266"/>
         <source>Returned</source>
         <translation>已退卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="263"/>
+        <location filename="../../widgets/card_desk_view.py" line="266"/>
         <source>Replaced — refuse</source>
         <translation>已补卡作废 — 拒绝受理</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="264"/>
+        <location filename="../../widgets/card_desk_view.py" line="267"/>
         <source>Not in this database</source>
         <translation>本系统未登记</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="278"/>
+        <location filename="../../widgets/card_desk_view.py" line="281"/>
         <source>Monthly until</source>
         <translation>包月到期</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="284"/>
+        <location filename="../../widgets/card_desk_view.py" line="287"/>
         <source>GREY-LOCKED by pile %1 port %2 since %3, %4 held</source>
         <translation>灰锁：充电桩 %1 端口 %2，自 %3 起，预扣 %4</translation>
     </message>
     <message>
-        <location filename="../../widgets/card_desk_view.py" line="289"/>
+        <location filename="../../widgets/card_desk_view.py" line="292"/>
         <source>Grey lock record damaged: un-grey by hand</source>
         <translation>灰锁记录损坏：请人工解灰</translation>
     </message>
@@ -1221,221 +1231,221 @@
 <context>
     <name>ChargePointsView</name>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="267"/>
+        <location filename="../../widgets/charge_points_view.py" line="268"/>
         <source>Only waiting for approval</source>
         <translation>只看待审批</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="269"/>
+        <location filename="../../widgets/charge_points_view.py" line="270"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="276"/>
+        <location filename="../../widgets/charge_points_view.py" line="277"/>
         <source>Approve…</source>
         <translation>批准接入…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="277"/>
+        <location filename="../../widgets/charge_points_view.py" line="278"/>
         <source>Reject…</source>
         <translation>拒绝…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="278"/>
+        <location filename="../../widgets/charge_points_view.py" line="279"/>
         <source>Register…</source>
         <translation>登记新桩…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="279"/>
+        <location filename="../../widgets/charge_points_view.py" line="280"/>
         <source>New key…</source>
         <translation>更换密钥…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="280"/>
+        <location filename="../../widgets/charge_points_view.py" line="281"/>
         <source>OCPP console…</source>
         <translation>OCPP 控制台…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="286"/>
+        <location filename="../../widgets/charge_points_view.py" line="287"/>
         <source>Identity</source>
         <translation>桩标识</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="286"/>
+        <location filename="../../widgets/charge_points_view.py" line="287"/>
         <source>Registration</source>
         <translation>接入状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="286"/>
+        <location filename="../../widgets/charge_points_view.py" line="287"/>
         <source>Community</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="287"/>
+        <location filename="../../widgets/charge_points_view.py" line="288"/>
         <source>Pile</source>
         <translation>桩编号</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="287"/>
+        <location filename="../../widgets/charge_points_view.py" line="288"/>
         <source>Security</source>
         <translation>安全等级</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="287"/>
+        <location filename="../../widgets/charge_points_view.py" line="288"/>
         <source>Vendor</source>
         <translation>厂商</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="287"/>
+        <location filename="../../widgets/charge_points_view.py" line="288"/>
         <source>Model</source>
         <translation>型号</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="288"/>
+        <location filename="../../widgets/charge_points_view.py" line="289"/>
         <source>Firmware</source>
         <translation>固件</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="288"/>
+        <location filename="../../widgets/charge_points_view.py" line="289"/>
         <source>Last boot</source>
         <translation>最近启动</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="288"/>
+        <location filename="../../widgets/charge_points_view.py" line="289"/>
         <source>Last seen</source>
         <translation>最近通信</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="289"/>
+        <location filename="../../widgets/charge_points_view.py" line="290"/>
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/charge_points_view.py" line="335"/>
+        <location filename="../../widgets/charge_points_view.py" line="332"/>
         <source>⚠ %n charge point(s) waiting for approval — click to list them</source>
         <translation>
             <numerusform>⚠ 有 %n 台充电桩等待接入审批 — 点击查看</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../widgets/charge_points_view.py" line="337"/>
+        <location filename="../../widgets/charge_points_view.py" line="334"/>
         <source>⚠ %n charge point(s) waiting for approval by a facility administrator</source>
         <translation>
             <numerusform>⚠ 有 %n 台充电桩等待设施管理员审批接入</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="378"/>
+        <location filename="../../widgets/charge_points_view.py" line="374"/>
         <source>waiting for approval</source>
         <translation>待审批</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="378"/>
+        <location filename="../../widgets/charge_points_view.py" line="374"/>
         <source>approved</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="379"/>
+        <location filename="../../widgets/charge_points_view.py" line="375"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="380"/>
+        <location filename="../../widgets/charge_points_view.py" line="376"/>
         <source>0 · no password</source>
         <translation>0 · 无密码</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="380"/>
+        <location filename="../../widgets/charge_points_view.py" line="376"/>
         <source>1 · password</source>
         <translation>1 · 密码认证</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="380"/>
+        <location filename="../../widgets/charge_points_view.py" line="376"/>
         <source>2 · password + TLS</source>
         <translation>2 · 密码 + TLS</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="381"/>
+        <location filename="../../widgets/charge_points_view.py" line="377"/>
         <source>connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="381"/>
+        <location filename="../../widgets/charge_points_view.py" line="377"/>
         <source>connected, accepted</source>
         <translation>已连接，已接受</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="382"/>
+        <location filename="../../widgets/charge_points_view.py" line="378"/>
         <source>connected, held for approval</source>
         <translation>已连接，等待审批</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="382"/>
+        <location filename="../../widgets/charge_points_view.py" line="378"/>
         <source>refused</source>
         <translation>已拒绝连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="383"/>
+        <location filename="../../widgets/charge_points_view.py" line="379"/>
         <source>wrong key</source>
         <translation>密钥错误</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="383"/>
+        <location filename="../../widgets/charge_points_view.py" line="379"/>
         <source>disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="408"/>
+        <location filename="../../widgets/charge_points_view.py" line="404"/>
         <source>%1 charge points, %2 waiting for approval.</source>
         <translation>共 %1 台充电桩，%2 台待审批。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="451"/>
+        <location filename="../../widgets/charge_points_view.py" line="447"/>
         <source>Accept %1 again? It keeps its pile, its history and its key, and is accepted the next time it connects.</source>
         <translation>重新接受 %1？它保留原有的充电桩、历史记录和密钥，下次连接时即被接受。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="453"/>
+        <location filename="../../widgets/charge_points_view.py" line="449"/>
         <source>Accept charge point again</source>
         <translation>重新接受充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="460"/>
+        <location filename="../../widgets/charge_points_view.py" line="456"/>
         <source>%1 approved: it is accepted when it connects with its new key.</source>
         <translation>已批准 %1：它用新密钥重新连接后即被接受。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="469"/>
+        <location filename="../../widgets/charge_points_view.py" line="465"/>
         <source>%1 registered.</source>
         <translation>已登记 %1。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="478"/>
+        <location filename="../../widgets/charge_points_view.py" line="474"/>
         <source>Reject %1? It is refused whenever it connects, until it is approved again.</source>
         <translation>拒绝 %1？此后它每次连接都会被拒绝，直到再次批准。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="480"/>
+        <location filename="../../widgets/charge_points_view.py" line="476"/>
         <source>Reject charge point</source>
         <translation>拒绝充电桩接入</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="488"/>
+        <location filename="../../widgets/charge_points_view.py" line="484"/>
         <source>%1 rejected.</source>
         <translation>已拒绝 %1。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="497"/>
+        <location filename="../../widgets/charge_points_view.py" line="493"/>
         <source>%1 accepted again: it is let in the next time it connects.</source>
         <translation>已重新接受 %1：下次连接时即可接入。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="507"/>
+        <location filename="../../widgets/charge_points_view.py" line="503"/>
         <source>Give %1 a new key? Its old key stops working at once: the charge point is refused until the new key is configured on it.</source>
         <translation>为 %1 更换密钥？旧密钥立即失效：在桩上配置新密钥之前，它的连接都会被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="509"/>
+        <location filename="../../widgets/charge_points_view.py" line="505"/>
         <source>New key</source>
         <translation>更换密钥</translation>
     </message>
@@ -2104,37 +2114,37 @@
 <context>
     <name>InboxButton</name>
     <message>
-        <location filename="../../widgets/notify_views.py" line="165"/>
+        <location filename="../../widgets/notify_views.py" line="169"/>
         <source>✉ %1 new</source>
         <translation>✉ %1 条新消息</translation>
     </message>
     <message>
-        <location filename="../../widgets/notify_views.py" line="165"/>
+        <location filename="../../widgets/notify_views.py" line="169"/>
         <source>✉ messages</source>
         <translation>✉ 消息</translation>
     </message>
     <message>
-        <location filename="../../widgets/notify_views.py" line="182"/>
+        <location filename="../../widgets/notify_views.py" line="185"/>
         <source>Messages</source>
         <translation>消息</translation>
     </message>
     <message>
-        <location filename="../../widgets/notify_views.py" line="184"/>
+        <location filename="../../widgets/notify_views.py" line="187"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/notify_views.py" line="184"/>
+        <location filename="../../widgets/notify_views.py" line="187"/>
         <source>Subject</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../widgets/notify_views.py" line="184"/>
+        <location filename="../../widgets/notify_views.py" line="187"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../widgets/notify_views.py" line="204"/>
+        <location filename="../../widgets/notify_views.py" line="207"/>
         <source>Double-click a message to open its work order.</source>
         <translation>双击消息打开对应工单。</translation>
     </message>
@@ -2564,27 +2574,27 @@
         <translation>发卡台</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="536"/>
+        <location filename="../../widgets/charge_points_view.py" line="532"/>
         <source>Charge points (%1 waiting for approval)…</source>
         <translation>车桩接入（%1 台待审批）…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="538"/>
+        <location filename="../../widgets/charge_points_view.py" line="534"/>
         <source>Charge points…</source>
         <translation>车桩接入…</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="542"/>
+        <location filename="../../widgets/charge_points_view.py" line="538"/>
         <source>⚑ %1 charge point(s) waiting for approval</source>
         <translation>⚑ %1 台车桩待接入审批</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="554"/>
+        <location filename="../../widgets/charge_points_view.py" line="550"/>
         <source>Charge points</source>
         <translation>车桩接入</translation>
     </message>
     <message>
-        <location filename="../../widgets/charge_points_view.py" line="563"/>
+        <location filename="../../widgets/charge_points_view.py" line="559"/>
         <location filename="../../widgets/maintenance.py" line="84"/>
         <source>Maintenance</source>
         <translation>运维</translation>
@@ -3718,7 +3728,7 @@
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/notify_views.py" line="134"/>
+        <location filename="../../widgets/notify_views.py" line="135"/>
         <source>%1 waiting, %2 failed</source>
         <translation>%1 条等待发送，%2 条失败</translation>
     </message>
@@ -5021,12 +5031,12 @@
         <translation>利用率</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="131"/>
+        <location filename="../../widgets/statistics_view.py" line="133"/>
         <source>Counting …</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../widgets/statistics_view.py" line="139"/>
+        <location filename="../../widgets/statistics_view.py" line="140"/>
         <source>&lt;b&gt;%1 sessions&lt;/b&gt; · %2 kWh · &lt;b&gt;revenue %3&lt;/b&gt; · %4 ports, %5 of their time charging</source>
         <translation>&lt;b&gt;%1 次充电&lt;/b&gt; · %2 kWh · &lt;b&gt;收入 %3&lt;/b&gt; · %4 个端口，充电时间占 %5</translation>
     </message>
@@ -5161,7 +5171,7 @@
     </message>
     <message>
         <location filename="../../widgets/tariff_view.py" line="86"/>
-        <location filename="../../widgets/tariff_view.py" line="198"/>
+        <location filename="../../widgets/tariff_view.py" line="199"/>
         <source>Save as new version</source>
         <translation>保存为新版本</translation>
     </message>
@@ -5279,92 +5289,92 @@
         <translation>最近下发</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="185"/>
+        <location filename="../../widgets/tariff_view.py" line="186"/>
         <source>%1 tariffs</source>
         <translation>%1 个资费方案</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="202"/>
+        <location filename="../../widgets/tariff_view.py" line="203"/>
         <source>In force: version %1 since %2.</source>
         <translation>现行：第 %1 版，自 %2 起生效。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="213"/>
+        <location filename="../../widgets/tariff_view.py" line="214"/>
         <source>Create tariff</source>
         <translation>创建资费</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="217"/>
+        <location filename="../../widgets/tariff_view.py" line="218"/>
         <source>A new tariff: nothing is in force yet.</source>
         <translation>新资费方案：尚无生效版本。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="243"/>
+        <location filename="../../widgets/tariff_view.py" line="244"/>
         <source>(minimum)</source>
         <translation>（最低消费）</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="245"/>
+        <location filename="../../widgets/tariff_view.py" line="246"/>
         <source>refused: over every band</source>
         <translation>拒绝：超过最高档</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="263"/>
+        <location filename="../../widgets/tariff_view.py" line="264"/>
         <source>Tariff created.</source>
         <translation>资费已创建。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="269"/>
+        <location filename="../../widgets/tariff_view.py" line="270"/>
         <source>Version %1 saved.</source>
         <translation>第 %1 版已保存。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="290"/>
+        <location filename="../../widgets/tariff_view.py" line="291"/>
         <source>Assigned to %1.</source>
         <translation>已分配到 %1。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="300"/>
+        <location filename="../../widgets/tariff_view.py" line="301"/>
         <source>Assignment removed.</source>
         <translation>已取消分配。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="312"/>
+        <location filename="../../widgets/tariff_view.py" line="313"/>
         <source>No pile has this tariff as its own: assign it to a station or pile first.</source>
         <translation>没有充电桩使用此资费：请先分配到小区或充电桩。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="315"/>
+        <location filename="../../widgets/tariff_view.py" line="316"/>
         <source>Push to piles</source>
         <translation>下发到充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="316"/>
+        <location filename="../../widgets/tariff_view.py" line="317"/>
         <source>Write version %1 of %2 (bands, coin and swipe value, session limits) to %3 piles? Each pile reads the configuration back; every write is recorded in the audit trail.</source>
         <translation>将 %2 第 %1 版（功率分档、投币与刷卡金额、时长限制）写入 %3 台充电桩？每台充电桩都会回读确认，每次写入都记入审计记录。</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="322"/>
+        <location filename="../../widgets/tariff_view.py" line="323"/>
         <source>Pushing to %1 piles …</source>
         <translation>正在下发到 %1 台充电桩…</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="329"/>
+        <location filename="../../widgets/tariff_view.py" line="330"/>
         <source>written</source>
         <translation>已写入</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="329"/>
+        <location filename="../../widgets/tariff_view.py" line="330"/>
         <source>already in force</source>
         <translation>已是当前资费</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="330"/>
+        <location filename="../../widgets/tariff_view.py" line="331"/>
         <source>FAILED</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/tariff_view.py" line="333"/>
+        <location filename="../../widgets/tariff_view.py" line="334"/>
         <source>Push finished: %1 of %2 piles hold the tariff.</source>
         <translation>下发完成：%2 台中 %1 台已使用该资费。</translation>
     </message>
@@ -5657,87 +5667,87 @@
         <translation>标记为已核对…</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="137"/>
+        <location filename="../../widgets/transactions_view.py" line="139"/>
         <source>All piles</source>
         <translation>全部充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="156"/>
+        <location filename="../../widgets/transactions_view.py" line="157"/>
         <source>Searching …</source>
         <translation>正在查询…</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="175"/>
+        <location filename="../../widgets/transactions_view.py" line="176"/>
         <source>&lt;b&gt;%1 sessions&lt;/b&gt; · %2 kWh · paid %3 · refunds %4 · &lt;b&gt;revenue %5&lt;/b&gt;&lt;br&gt;by way: %6</source>
         <translation>&lt;b&gt;%1 次充电&lt;/b&gt; · %2 kWh · 实收 %3 · 退款 %4 · &lt;b&gt;收入 %5&lt;/b&gt;&lt;br&gt;按支付方式：%6</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="179"/>
+        <location filename="../../widgets/transactions_view.py" line="180"/>
         <source>showing the newest %1</source>
         <translation>仅显示最近 %1 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="192"/>
+        <location filename="../../widgets/transactions_view.py" line="193"/>
         <source>%1 #%2 · %3 · %4 · record %5</source>
         <translation>%1 #%2 · %3 · %4 · 记录 %5</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="194"/>
+        <location filename="../../widgets/transactions_view.py" line="195"/>
         <source>%1 → %2 · %3/%4 min · %5 kWh · peak %6 W · tier %7</source>
         <translation>%1 → %2 · %3/%4 分钟 · %5 kWh · 峰值 %6 W · 第 %7 档</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="198"/>
+        <location filename="../../widgets/transactions_view.py" line="199"/>
         <source>Paid %1 · refund %2 · &lt;b&gt;revenue %3&lt;/b&gt; · tariff: %4</source>
         <translation>实收 %1 · 退款 %2 · &lt;b&gt;收入 %3&lt;/b&gt; · 资费：%4</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="201"/>
+        <location filename="../../widgets/transactions_view.py" line="202"/>
         <source>User: %1 · card: %2 · ledger: %3</source>
         <translation>用户：%1 · 卡号：%2 · 账本：%3</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="205"/>
+        <location filename="../../widgets/transactions_view.py" line="206"/>
         <source>Seen live: %1 → %2 · %3 kWh · %4</source>
         <translation>实时记录：%1 → %2 · %3 kWh · %4</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="209"/>
+        <location filename="../../widgets/transactions_view.py" line="210"/>
         <source>⚑ %1 / %2: live %3 · pile %4</source>
         <translation>⚑ %1 / %2：实时 %3 · 充电桩 %4</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="213"/>
+        <location filename="../../widgets/transactions_view.py" line="214"/>
         <source>Reviewed: %1</source>
         <translation>已核对：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="220"/>
+        <location filename="../../widgets/transactions_view.py" line="221"/>
         <source>No samples stored for this session</source>
         <translation>该次充电没有存储功率曲线</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="227"/>
+        <location filename="../../widgets/transactions_view.py" line="228"/>
         <source>Mark reviewed</source>
         <translation>标记为已核对</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="227"/>
+        <location filename="../../widgets/transactions_view.py" line="228"/>
         <source>What did you find?</source>
         <translation>核对结论：</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="235"/>
+        <location filename="../../widgets/transactions_view.py" line="236"/>
         <source>Export transactions</source>
         <translation>导出交易明细</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="248"/>
+        <location filename="../../widgets/transactions_view.py" line="249"/>
         <source>Exporting …</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../widgets/transactions_view.py" line="249"/>
+        <location filename="../../widgets/transactions_view.py" line="250"/>
         <source>%1 rows written to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
@@ -5745,99 +5755,99 @@
 <context>
     <name>TrendView</name>
     <message>
-        <location filename="../../widgets/trend_view.py" line="68"/>
+        <location filename="../../widgets/trend_view.py" line="71"/>
         <source>Trend: select a port</source>
         <translation>趋势：请选择端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="70"/>
+        <location filename="../../widgets/trend_view.py" line="73"/>
         <source>Live, last hour</source>
         <translation>实时（最近1小时）</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="70"/>
+        <location filename="../../widgets/trend_view.py" line="73"/>
         <source>History: last 6 hours</source>
         <translation>历史：最近6小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="71"/>
+        <location filename="../../widgets/trend_view.py" line="74"/>
         <source>History: last 24 hours</source>
         <translation>历史：最近24小时</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="72"/>
+        <location filename="../../widgets/trend_view.py" line="75"/>
         <source>History: last 7 days</source>
         <translation>历史：最近7天</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="74"/>
+        <location filename="../../widgets/trend_view.py" line="77"/>
         <source>Export PNG…</source>
         <translation>导出图片…</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="75"/>
+        <location filename="../../widgets/trend_view.py" line="78"/>
         <source>Export CSV…</source>
         <translation>导出CSV…</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="85"/>
+        <location filename="../../widgets/trend_view.py" line="88"/>
         <source>W / V</source>
         <translation>W / V</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="87"/>
+        <location filename="../../widgets/trend_view.py" line="90"/>
         <source>Voltage V</source>
         <translation>电压 V</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="88"/>
+        <location filename="../../widgets/trend_view.py" line="91"/>
         <source>Power W</source>
         <translation>功率 W</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="95"/>
+        <location filename="../../widgets/trend_view.py" line="98"/>
         <source>A</source>
         <translation>A</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="97"/>
-        <location filename="../../widgets/trend_view.py" line="99"/>
+        <location filename="../../widgets/trend_view.py" line="100"/>
+        <location filename="../../widgets/trend_view.py" line="102"/>
         <source>Current A</source>
         <translation>电流 A</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="150"/>
+        <location filename="../../widgets/trend_view.py" line="153"/>
         <source>Trend: %1 charging power</source>
         <translation>趋势：%1 充电功率</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="156"/>
+        <location filename="../../widgets/trend_view.py" line="159"/>
         <source>Trend: %1</source>
         <translation>趋势：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="169"/>
+        <location filename="../../widgets/trend_view.py" line="172"/>
         <source>Loading history…</source>
         <translation>正在读取历史…</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="180"/>
+        <location filename="../../widgets/trend_view.py" line="70"/>
         <source>History could not be loaded: %1</source>
         <translation>历史数据读取失败：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="187"/>
-        <location filename="../../widgets/trend_view.py" line="192"/>
+        <location filename="../../widgets/trend_view.py" line="201"/>
+        <location filename="../../widgets/trend_view.py" line="206"/>
         <source>%1 stored samples</source>
         <translation>共 %1 个采样点</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="221"/>
+        <location filename="../../widgets/trend_view.py" line="235"/>
         <source>Export PNG</source>
         <translation>导出图片</translation>
     </message>
     <message>
-        <location filename="../../widgets/trend_view.py" line="226"/>
+        <location filename="../../widgets/trend_view.py" line="240"/>
         <source>Export CSV</source>
         <translation>导出CSV</translation>
     </message>
@@ -5992,7 +6002,7 @@
     </message>
     <message>
         <location filename="../../widgets/users_view.py" line="57"/>
-        <location filename="../../widgets/users_view.py" line="145"/>
+        <location filename="../../widgets/users_view.py" line="146"/>
         <source>Deactivate</source>
         <translation>停用</translation>
     </message>
@@ -6148,57 +6158,57 @@
         <translation>银行转账</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="128"/>
+        <location filename="../../widgets/users_view.py" line="129"/>
         <source>active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="128"/>
+        <location filename="../../widgets/users_view.py" line="129"/>
         <source>deactivated</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="135"/>
+        <location filename="../../widgets/users_view.py" line="136"/>
         <source>%1 users</source>
         <translation>共 %1 位用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="145"/>
+        <location filename="../../widgets/users_view.py" line="146"/>
         <source>Reactivate</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="198"/>
+        <location filename="../../widgets/users_view.py" line="199"/>
         <source>Import users</source>
         <translation>导入用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="199"/>
+        <location filename="../../widgets/users_view.py" line="200"/>
         <source>Spreadsheets (*.csv *.xlsx)</source>
         <translation>表格文件 (*.csv *.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="212"/>
+        <location filename="../../widgets/users_view.py" line="213"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="212"/>
+        <location filename="../../widgets/users_view.py" line="213"/>
         <source>%1 users imported.</source>
         <translation>已导入 %1 位用户。</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="219"/>
+        <location filename="../../widgets/users_view.py" line="220"/>
         <source>… and %1 more</source>
         <translation>……另有 %1 条</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="220"/>
+        <location filename="../../widgets/users_view.py" line="221"/>
         <source>Import refused</source>
         <translation>导入未完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/users_view.py" line="221"/>
+        <location filename="../../widgets/users_view.py" line="222"/>
         <source>Nothing was imported: %1 rows have problems. Correct the file and import it again.</source>
         <translation>未导入任何数据：%1 行有问题。请修改文件后重新导入。</translation>
     </message>
@@ -6338,127 +6348,127 @@
 <context>
     <name>WorkOrdersView</name>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="56"/>
+        <location filename="../../widgets/work_orders_view.py" line="61"/>
         <source>Orders</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="58"/>
+        <location filename="../../widgets/work_orders_view.py" line="63"/>
         <source>Summary</source>
         <translation>汇总</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="74"/>
+        <location filename="../../widgets/work_orders_view.py" line="79"/>
         <source>Open</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="75"/>
+        <location filename="../../widgets/work_orders_view.py" line="80"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="79"/>
+        <location filename="../../widgets/work_orders_view.py" line="84"/>
         <source>All communities</source>
         <translation>全部小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="83"/>
+        <location filename="../../widgets/work_orders_view.py" line="88"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="86"/>
+        <location filename="../../widgets/work_orders_view.py" line="91"/>
         <source>My orders</source>
         <translation>我的工单</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="90"/>
+        <location filename="../../widgets/work_orders_view.py" line="95"/>
         <source>Overdue only</source>
         <translation>只看超时</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="92"/>
+        <location filename="../../widgets/work_orders_view.py" line="97"/>
         <source>Number or title</source>
         <translation>工单号或标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="97"/>
+        <location filename="../../widgets/work_orders_view.py" line="102"/>
         <source>New order…</source>
         <translation>新建工单…</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="98"/>
+        <location filename="../../widgets/work_orders_view.py" line="103"/>
         <source>Complaint…</source>
         <translation>登记投诉…</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="114"/>
+        <location filename="../../widgets/work_orders_view.py" line="119"/>
         <source>Number</source>
         <translation>工单号</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="114"/>
+        <location filename="../../widgets/work_orders_view.py" line="119"/>
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="114"/>
+        <location filename="../../widgets/work_orders_view.py" line="119"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="114"/>
+        <location filename="../../widgets/work_orders_view.py" line="119"/>
         <source>Community</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="115"/>
+        <location filename="../../widgets/work_orders_view.py" line="120"/>
         <source>Pile</source>
         <translation>充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="115"/>
+        <location filename="../../widgets/work_orders_view.py" line="120"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="115"/>
+        <location filename="../../widgets/work_orders_view.py" line="120"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="115"/>
+        <location filename="../../widgets/work_orders_view.py" line="120"/>
         <source>Technician</source>
         <translation>运维人员</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="116"/>
+        <location filename="../../widgets/work_orders_view.py" line="121"/>
         <source>Due</source>
         <translation>期限</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="116"/>
+        <location filename="../../widgets/work_orders_view.py" line="121"/>
         <source>Raised</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="143"/>
+        <location filename="../../widgets/work_orders_view.py" line="148"/>
         <source>Pile %1 ✕</source>
         <translation>充电桩 %1 ✕</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="173"/>
+        <location filename="../../widgets/work_orders_view.py" line="178"/>
         <source>overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="190"/>
+        <location filename="../../widgets/work_orders_view.py" line="195"/>
         <source>%1 orders, %2 overdue</source>
         <translation>共 %1 单，超时 %2 单</translation>
     </message>
     <message>
-        <location filename="../../widgets/work_orders_view.py" line="242"/>
+        <location filename="../../widgets/work_orders_view.py" line="247"/>
         <source>Work order</source>
         <translation>工单</translation>
     </message>

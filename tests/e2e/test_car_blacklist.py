@@ -7,14 +7,20 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.domain import passwords
+from app.domain.errors import PermissionDenied
+from app.domain.permissions import Role
 from app.engine.blacklist import BlacklistTuning
-from app.services import card_blacklist
+from app.services import audit, card_blacklist
+from app.services.audit import AuditFilter
 from db.models import PileEvent
 from db.models_cards import Card
 from db.models_people import ChargingUser
+from tests.app.services.conftest import make_desk
 from tests.e2e.car_site import CARD, CarSite, car, ocpp_settings, provision_cars
 from tests.e2e.site import Site, wait_for
 
@@ -60,5 +66,24 @@ def test_a_card_reported_lost_is_refused_by_the_car_charge_points(site: Site, tm
 
         wait_for(lambda: kinds("T01-C01").count("blacklist_pushed") == 2)  # both versions' events are stored
         assert kinds("T01-C03") == ["blacklist_not_supported"] and basic.local_list == {}
+
+        # the card desk sees the car piles beside the e-bike piles, and may push a car pile's list at once
+        passwords.configure(time_cost=1, memory_cost=8)
+        desk = make_desk(site.db)
+        clerk = desk.by_role[Role.CARD_ADMIN]
+
+        def car_states() -> dict[str, str]:
+            return {p.code: p.state for p in card_blacklist.push_status(clerk, desk.db).piles if p.car}
+
+        wait_for(lambda: car_states() == {"T01-C01": "current", "T01-C02": "current", "T01-C03": "online_only"})
+        with pytest.raises(PermissionDenied):
+            card_blacklist.push_now(desk.by_role[Role.MONITORING_ADMIN], desk.db, engine, cars.pile_id("T01-C01"))
+        site.on_sim(cps[1].local_list.clear)  # (as after a reset of the charge point)
+        out = card_blacklist.push_now(clerk, desk.db, engine, cars.pile_id("T01-C02")).result(15)
+        assert out.ok, out.detail
+        assert cps[1].local_list.get(CARD) == "Accepted"
+        [entry] = audit.query_audit(desk.base, desk.db, AuditFilter(action="charge_point.send_local_list"))
+        assert entry.actor_login == clerk.login
     finally:
         cars.close()
+        passwords.configure(time_cost=3, memory_cost=65536, parallelism=4)

@@ -347,6 +347,58 @@ def test_the_push_dialog_lists_every_pile_and_pushes_a_failed_one_now(counter: C
     qtbot.waitUntil(lambda: "is on 2 of 3 piles" in view.blacklist_line.text(), timeout=5000)
 
 
+def test_car_piles_are_in_the_push_dialog_and_a_failed_one_is_sent_its_local_list(
+        counter: CardDeskView, desk: Desk, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from app.domain.card_states import CAR_NO_LOCAL_LIST
+    from app.engine.ocpp_commands import SendLocalList
+    from app.services.provision_devices import CarPilePlan
+    from app.services.provisioning import StationPlan, provision
+    from db.models import Pile
+    from tests.app.services.card_bench import CardDesk
+
+    ids = _piles(desk)
+    plan = StationPlan(code="T02", name="汽车小区", charging_limit_w=60_000, car_piles=tuple(
+        CarPilePlan(f"T02-C0{i}", f"汽车桩 {i}", f"T02-C0{i}", None) for i in (1, 2, 3)))
+    with desk.db() as s, s.begin():
+        provision(s, operator_code="TEST", operator_name="测试", stations=[plan])
+    with desk.db() as s:
+        ids |= {p.code: p.id for p in s.scalars(select(Pile).where(Pile.code.like("T02-%")))}
+    cd = CardDesk(desk)
+    _, no = cd.issued(1000)
+    cards.report_loss(cd.clerk, desk.db, card_no=no, reason="丢了")
+    _on_piles(desk, ids, {"T01-P01": (True, 1, None), "T01-P02": (True, 1, None), "T01-P03": (True, 1, None),
+                          "T02-C01": (True, 1, None), "T02-C02": (True, 0, CAR_NO_LOCAL_LIST),
+                          "T02-C03": (True, 0, "the charge point answered with an error: InternalError")})
+    engine = _Engine()
+    counter.engine = engine  # type: ignore[assignment]
+    dlg = counter.open_blacklist()
+    qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: dlg.table.rowCount() == 6, timeout=5000)
+    rows = {dlg.table.item(i, 1).text(): i for i in range(6)}
+    assert [dlg.table.item(rows[f"T02-C0{i} (car)"], 2).text() for i in (1, 2, 3)] == [
+        "Current", "No local list: checks each card online", "Push failed"]
+    assert dlg.table.item(rows["T02-C02 (car)"], 8).text() == ""  # not an error
+    assert "is on 4 of 5 piles" in dlg.summary.text() and "1 car piles without a local list" in dlg.summary.text()
+    if shots := os.environ.get("CHARGEDESK_SHOTS_ZH"):  # a look at the Chinese dialog, for the developer
+        from PySide6.QtWidgets import QApplication
+
+        from widgets import i18n
+
+        i18n.install(QApplication.instance(), "zh_CN")  # type: ignore[arg-type]
+        zh = counter.open_blacklist()
+        qtbot.addWidget(zh)
+        qtbot.waitUntil(lambda: zh.table.rowCount() == 6, timeout=5000)
+        zh.resize(1180, 420)
+        qtbot.wait(100)
+        zh.grab().save(str(Path(shots) / "blacklist_dialog_cars-zh_CN.png"))
+        i18n.install(QApplication.instance(), "en")  # type: ignore[arg-type]
+    push = dlg.table.cellWidget(rows["T02-C03 (car)"], 8).findChild(type(counter.buttons["read"]))
+    push.click()
+    qtbot.waitUntil(lambda: len(engine.sent) == 1, timeout=5000)
+    assert isinstance(engine.sent[0], SendLocalList) and engine.sent[0].full
+    assert engine.sent[0].pile_id == ids["T02-C03"]
+
+
 def test_the_blacklist_is_only_for_card_clerks(desk: Desk, qtbot) -> None:  # type: ignore[no-untyped-def]
     from app.domain.permissions import Role
 

@@ -9,10 +9,12 @@ import json
 import pytest
 from sqlalchemy import select
 
+from app.domain.card_states import CAR_NO_LOCAL_LIST
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.permissions import Role
 from app.engine.blacklist import load_desired
 from app.services import card_blacklist, cards
+from app.services.provision_devices import CarPilePlan
 from app.services.provisioning import BusPlan, PilePlan, StationPlan, provision
 from comm.mifare import cardapp
 from db.models import Pile
@@ -72,10 +74,12 @@ def test_a_refused_loss_report_changes_nothing(cd: CardDesk) -> None:
     assert cd.desk.snapshot() == before and desired(cd) == (1, (a,))
 
 
-def _site(cd: CardDesk) -> dict[str, Pile]:
+def _site(cd: CardDesk, cars: int = 0) -> dict[str, Pile]:
     plan = StationPlan(code="T01", name="测试小区", charging_limit_w=60_000, buses=(BusPlan("bus-1", "/dev/null"),),
                        piles=tuple(PilePlan(f"T01-P0{i}", f"{i} 号桩", ("ebike",) * 10, bus="bus-1", unit_id=i)
-                                   for i in range(1, 6)))  # fmt: skip
+                                   for i in range(1, 6)),
+                       car_piles=tuple(CarPilePlan(f"T01-C0{i}", f"汽车桩 {i}", f"T01-C0{i}", None)
+                                       for i in range(1, cars + 1)))  # fmt: skip
     with cd.desk.db() as s, s.begin():
         provision(s, operator_code="TEST", operator_name="测试", stations=[plan])
     with cd.desk.db() as s:
@@ -111,6 +115,32 @@ def test_push_status_says_where_the_list_is(cd: CardDesk) -> None:
     assert en == "blacklist version 1 is on 2 of 4 piles; 1 offline will get it when they return; 1 failed, " \
                  "retried automatically"
     assert "2/4" in zh and "离线" in zh
+
+
+def test_car_piles_are_listed_with_their_local_authorization_lists(cd: CardDesk) -> None:
+    """What the engine records for car charge points (app.engine.blacklist._car_finished): the version their
+    local list was built from, a failure, or NotSupported — which is not a failure (it checks every card online)."""
+    piles = _site(cd, cars=4)
+    _, a = cd.issued(1000)
+    cards.report_loss(cd.clerk, cd.desk.db, card_no=a)
+    now = utcnow()
+    with cd.desk.db() as s, s.begin():
+        for code in piles:
+            s.get(Pile, piles[code].id).online = code != "T01-C03"  # type: ignore[union-attr]
+        rows = {"T01-P01": (1, None, False), "T01-C01": (1, None, False), "T01-C02": (0, CAR_NO_LOCAL_LIST, False),
+                "T01-C03": (0, None, False), "T01-C04": (0, "charge point answered Failed", True)}
+        for code, (version, error, failed) in rows.items():
+            s.add(PileBlacklist(pile_id=piles[code].id, list_version=version, seen_at=now, error=error,
+                                failed_at=now if failed else None))
+    st = card_blacklist.push_status(cd.clerk, cd.desk.db)
+    cars = {p.code: (p.state, p.error) for p in st.piles if p.car}
+    assert cars == {"T01-C01": ("current", None), "T01-C02": ("online_only", None), "T01-C03": ("offline", None),
+                    "T01-C04": ("failed", "charge point answered Failed")}
+    assert not any(p.car for p in st.piles if p.code.startswith("T01-P"))
+    assert st.total == 8 and st.count("current") == 2 and st.capacity == 400  # cars have no table limit
+    zh, en = st.summary
+    assert en.startswith("blacklist version 1 is on 2 of 8 piles") and "1 car piles without a local list check " \
+        "every card online" in en and "每次刷卡在线核验" in zh
 
 
 def test_a_list_longer_than_the_pile_table_sends_the_newest_cards(cd: CardDesk) -> None:
