@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
@@ -15,6 +17,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QRadioButton,
     QSpinBox,
     QTableWidget,
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from comm.pile.messages import PileConfig, PowerTier
+from widgets.ops import LatestLoad
 
 
 def parse_yuan(text: str) -> int:
@@ -38,10 +43,17 @@ def parse_yuan(text: str) -> int:
     return int(fen)
 
 
-class StartPortDialog(QDialog):
-    """Start a port for N minutes or for an amount (the pile converts money by its power tier)."""
+# A resident found by the start dialog's search: (user id, "name  building-unit-room  phone").
+Resident = tuple[uuid.UUID, str]
 
-    def __init__(self, pile_code: str, port: int, parent: QWidget | None = None) -> None:
+
+class StartPortDialog(QDialog):
+    """Start a port for N minutes or for an amount (the pile converts money by its power tier) — free of charge,
+    or, when ``find_residents`` is given, for an amount paid from a resident's wallet (a resident who phones the
+    office, or whose app start did not get through: app.services.orders.start_for_user)."""
+
+    def __init__(self, pile_code: str, port: int, parent: QWidget | None = None, *,
+                 find_residents: Callable[[str], list[Resident]] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Start port %1 of %2").replace("%1", str(port)).replace("%2", pile_code))
         self.by_minutes = QRadioButton(self.tr("For a time"), self)
@@ -50,6 +62,12 @@ class StartPortDialog(QDialog):
         group = QButtonGroup(self)
         group.addButton(self.by_minutes)
         group.addButton(self.by_amount)
+        self.for_resident = QRadioButton(self.tr("For an amount from a resident's wallet"), self)
+        group.addButton(self.for_resident)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(self.tr("name, phone, room or card number"))
+        self.residents = QListWidget(self)
+        self.residents.setMinimumHeight(120)
         self.minutes = QSpinBox(self)
         self.minutes.setRange(1, 1440)
         self.minutes.setValue(120)
@@ -59,7 +77,27 @@ class StartPortDialog(QDialog):
         self.error.setStyleSheet("color:#d9343a")
         form = QFormLayout()
         form.addRow(self.by_minutes, self.minutes)
-        form.addRow(self.by_amount, self.amount)
+        if find_residents is None:
+            form.addRow(self.by_amount, self.amount)
+        else:  # two ways to pay an amount: the field below serves both
+            form.addRow(self.by_amount)
+            form.addRow(self.for_resident)
+            form.addRow(self.search)
+            form.addRow(self.residents)
+            form.addRow(self.tr("Amount (¥)"), self.amount)
+            self.setMinimumWidth(440)
+        self._find: LatestLoad | None = None
+        if find_residents is not None:  # search as the operator types: the newest text wins
+            self._find = LatestLoad(find_residents, self._show_residents,
+                                    lambda exc: self.error.setText(str(exc)), parent=self)
+            self.search.textChanged.connect(lambda text: self._find.request(text))  # type: ignore[union-attr]
+            self.search.textEdited.connect(lambda _t: self.for_resident.setChecked(True))
+            self.residents.itemClicked.connect(lambda _i: self.for_resident.setChecked(True))
+        for w in (self.for_resident, self.search, self.residents):
+            w.setVisible(find_residents is not None)
+        for b in (self.by_minutes, self.by_amount, self.for_resident):
+            b.toggled.connect(self._modes)
+        self._modes()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
@@ -69,10 +107,36 @@ class StartPortDialog(QDialog):
         lay.addWidget(buttons)
         self.result_minutes = 0
         self.result_fen = 0
+        self.result_user: Resident | None = None
+        if self._find is not None:
+            self._find.request("")
+
+    def _modes(self) -> None:
+        self.minutes.setEnabled(self.by_minutes.isChecked())
+        self.amount.setEnabled(not self.by_minutes.isChecked())
+
+    def _show_residents(self, found: list[Resident]) -> None:
+        self.residents.clear()
+        for user_id, label in found:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, user_id)
+            self.residents.addItem(item)
 
     def _accept(self) -> None:
+        self.result_user = None
         if self.by_minutes.isChecked():
             self.result_minutes, self.result_fen = self.minutes.value(), 0
+        elif self.for_resident.isChecked():
+            item = self.residents.currentItem()
+            if item is None:
+                self.error.setText(self.tr("Choose the resident who pays."))
+                return
+            try:
+                self.result_minutes, self.result_fen = 0, parse_yuan(self.amount.text())
+            except ValueError:
+                self.error.setText(self.tr("Enter an amount in yuan, e.g. 2 or 2.50"))
+                return
+            self.result_user = (item.data(Qt.ItemDataRole.UserRole), item.text())
         else:
             try:
                 self.result_minutes, self.result_fen = 0, parse_yuan(self.amount.text())

@@ -12,6 +12,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
+from app.domain.money import format_money
 from app.domain.permissions import Actor, Permission, allows
 from app.engine import ocpp_commands
 from app.engine.commands import (
@@ -26,7 +27,7 @@ from app.engine.commands import (
     WriteConfig,
 )
 from app.engine.events import Event
-from app.services import remote
+from app.services import orders, remote, users
 from app.services.alarms import AlarmInfo
 from app.services.history import Series
 from app.services.station_load import LoadPoint, MeterInfo
@@ -36,8 +37,10 @@ from comm.pile.messages import PileConfig
 from widgets.alarm_view import AlarmsView
 from widgets.bridge import EngineBridge
 from widgets.command_dialogs import ConfigDialog, StartPortDialog
+from widgets.messages import error_text
 from widgets.monitor_view import MonitorView
 from widgets.ocpp_dialog import OcppDialog
+from widgets.ops import run_background, when_done
 from widgets.ordered_view import OrderedView
 from widgets.settings_view import SettingsView
 from widgets.station_load_view import StationLoadView
@@ -318,8 +321,6 @@ class MainWindow(QMainWindow):
         try:
             self.bridge.submit(cmd, done, via=via)
         except Exception as exc:  # refused before anything was sent (e.g. the role does not allow it)
-            from widgets.messages import error_text
-
             pv.status.setText(f"<span style='color:#d9343a'><b>{error_text(exc)}</b></span>")
 
     def _cmd_name(self, cmd: PileCommand) -> str:
@@ -346,9 +347,52 @@ class MainWindow(QMainWindow):
         if pile.protocol == "ocpp16":  # a car pile: RemoteStartTransaction with the console's tag
             self._command(ocpp_commands.RemoteStart(pile_id, port, issued_by=self.backend.user))  # type: ignore[arg-type]
             return
-        dlg = StartPortDialog(pile.code, port, self)
-        if dlg.exec():
+        actor, db = self.backend.actor, self.backend.db
+        find = None
+        if actor is not None and db is not None and allows(actor, Permission.VIEW_USERS) \
+                and allows(actor, Permission.CONTROL_PORTS):
+            def find(text: str) -> list[tuple[uuid.UUID, str]]:  # on a worker thread
+                found = users.search_users(actor, db, text, limit=50)
+                return [(u.user_id, f"{u.name}  {u.building}-{u.unit}-{u.room}  {u.phone or ''}".rstrip())
+                        for u in found]
+        dlg = StartPortDialog(pile.code, port, self, find_residents=find)
+        if not dlg.exec():
+            return
+        if dlg.result_user is None:
             self._command(StartPort(pile_id, port, dlg.result_minutes, dlg.result_fen, issued_by=self.backend.user))
+            return
+        assert actor is not None and db is not None
+        self._start_for(pile_id, port, dlg.result_user, dlg.result_fen)
+
+    def _start_for(self, pile_id: uuid.UUID, port: int, user: tuple[uuid.UUID, str], amount_fen: int) -> None:
+        """A start paid from a resident's wallet: the order is recorded, the port started, the pile's session
+        charged to the wallet when it is settled (app.services.orders)."""
+        _s, pile = self.piles[pile_id]
+        actor, db, engine = self.backend.actor, self.backend.db, self.bridge.engine
+        pv = self.monitor.pile_view
+        who = user[1].split("  ")[0]
+        what = self.tr("%1 port %2 for %3, %4 from the wallet").replace("%1", pile.code).replace(
+            "%2", str(port)).replace("%3", who).replace("%4", format_money(amount_fen))
+        pv.set_busy(self.tr("Starting %1 …").replace("%1", what))
+
+        def said(text: str, ok: bool) -> None:
+            colour = "#2e9d4f" if ok else "#d9343a"
+            pv.status.setText(f"<span style='color:{colour}'><b>{text}</b></span>")
+            self.statusBar().showMessage(text, 8000)
+
+        def finished(order: orders.OrderInfo) -> None:
+            if order.status == "started":
+                said(self.tr("Started: %1").replace("%1", what), True)
+            else:
+                said(self.tr("Not started (nothing is charged): %1 — %2").replace("%1", what)
+                     .replace("%2", order.detail), False)
+
+        def failed(exc: Exception) -> None:
+            said(error_text(exc), False)
+
+        run_background(lambda: orders.start_for_user(actor, db, engine, user_id=user[0], pile_id=pile_id,  # type: ignore[arg-type]
+                                                     port=port, amount_fen=amount_fen),
+                       lambda fut: when_done(fut, finished, failed, parent=self), failed, parent=self)
 
     def _reboot(self, pile_id: uuid.UUID) -> None:
         _s, pile = self.piles[pile_id]
@@ -361,7 +405,6 @@ class MainWindow(QMainWindow):
     def _ocpp(self, pile_id: uuid.UUID) -> None:
         """The OCPP console of a car pile (commands and message log), once its identity is known."""
         from app.services import charge_points
-        from widgets.ops import run_background
 
         station, pile = self.piles[pile_id]
         actor, db = self.backend.actor, self.backend.db

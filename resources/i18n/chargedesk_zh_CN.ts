@@ -1453,157 +1453,157 @@
 <context>
     <name>ConfigDialog</name>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="89"/>
+        <location filename="../../widgets/command_dialogs.py" line="153"/>
         <source>Coin value (yuan)</source>
         <translation>每枚投币金额（元）</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="90"/>
+        <location filename="../../widgets/command_dialogs.py" line="154"/>
         <source>Card swipe buys (yuan)</source>
         <translation>每次刷卡金额（元）</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="91"/>
+        <location filename="../../widgets/command_dialogs.py" line="155"/>
         <source>Port overload limit (W)</source>
         <translation>单口过载功率（W）</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="92"/>
+        <location filename="../../widgets/command_dialogs.py" line="156"/>
         <source>Pile power limit (W)</source>
         <translation>整桩功率上限（W）</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="93"/>
+        <location filename="../../widgets/command_dialogs.py" line="157"/>
         <source>Power tier 1: up to W / minutes per yuan</source>
         <translation>功率档1：上限W / 每元分钟数</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="94"/>
+        <location filename="../../widgets/command_dialogs.py" line="158"/>
         <source>Power tier 2: up to W / minutes per yuan</source>
         <translation>功率档2：上限W / 每元分钟数</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="95"/>
+        <location filename="../../widgets/command_dialogs.py" line="159"/>
         <source>Power tier 3: up to W / minutes per yuan</source>
         <translation>功率档3：上限W / 每元分钟数</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="96"/>
+        <location filename="../../widgets/command_dialogs.py" line="160"/>
         <source>Power tier 4: up to W / minutes per yuan</source>
         <translation>功率档4：上限W / 每元分钟数</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="97"/>
+        <location filename="../../widgets/command_dialogs.py" line="161"/>
         <source>Power tier 5: up to W / minutes per yuan</source>
         <translation>功率档5：上限W / 每元分钟数</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="98"/>
+        <location filename="../../widgets/command_dialogs.py" line="162"/>
         <source>Full when power ≤ (W)</source>
         <translation>充满判定功率 ≤（W）</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="99"/>
+        <location filename="../../widgets/command_dialogs.py" line="163"/>
         <source>… for (minutes)</source>
         <translation>…持续（分钟）</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="100"/>
+        <location filename="../../widgets/command_dialogs.py" line="164"/>
         <source>Unplugged when power ≤ (W)</source>
         <translation>拔出判定功率 ≤（W）</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="101"/>
+        <location filename="../../widgets/command_dialogs.py" line="165"/>
         <source>Longest session (minutes)</source>
         <translation>单次最长充电（分钟）</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="102"/>
+        <location filename="../../widgets/command_dialogs.py" line="166"/>
         <source>Free start grants (minutes)</source>
         <translation>免费模式每次时长（分钟）</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="103"/>
+        <location filename="../../widgets/command_dialogs.py" line="167"/>
         <source>Over-temperature (0.1 °C)</source>
         <translation>过温阈值（0.1 °C）</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="104"/>
+        <location filename="../../widgets/command_dialogs.py" line="168"/>
         <source>Smoke alarm threshold</source>
         <translation>烟雾报警阈值</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="105"/>
+        <location filename="../../widgets/command_dialogs.py" line="169"/>
         <source>Night cut-off from (min after 0:00)</source>
         <translation>夜间断电开始（0点后分钟）</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="106"/>
+        <location filename="../../widgets/command_dialogs.py" line="170"/>
         <source>Night cut-off until (min after 0:00)</source>
         <translation>夜间断电结束（0点后分钟）</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="107"/>
+        <location filename="../../widgets/command_dialogs.py" line="171"/>
         <source>Free-charging mode</source>
         <translation>免费充电模式</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="108"/>
+        <location filename="../../widgets/command_dialogs.py" line="172"/>
         <source>Accept monthly cards</source>
         <translation>允许包月卡</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="109"/>
+        <location filename="../../widgets/command_dialogs.py" line="173"/>
         <source>Refund unused time on a second swipe</source>
         <translation>再次刷卡退还剩余费用</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="110"/>
+        <location filename="../../widgets/command_dialogs.py" line="174"/>
         <source>Night cut-off enabled</source>
         <translation>启用夜间断电</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="111"/>
+        <location filename="../../widgets/command_dialogs.py" line="175"/>
         <source>Smoke detector fitted</source>
         <translation>已装烟感</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="112"/>
+        <location filename="../../widgets/command_dialogs.py" line="176"/>
         <source>Resume after power failure</source>
         <translation>断电记忆续充</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="144"/>
+        <location filename="../../widgets/command_dialogs.py" line="208"/>
         <source>Configuration of %1</source>
         <translation>%1 的参数配置</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="147"/>
+        <location filename="../../widgets/command_dialogs.py" line="211"/>
         <source>Setting</source>
         <translation>参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="147"/>
+        <location filename="../../widgets/command_dialogs.py" line="211"/>
         <source>Pile reports</source>
         <translation>桩上当前值</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="147"/>
+        <location filename="../../widgets/command_dialogs.py" line="211"/>
         <source>New value</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="167"/>
+        <location filename="../../widgets/command_dialogs.py" line="231"/>
         <source>Write to pile</source>
         <translation>写入充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="207"/>
+        <location filename="../../widgets/command_dialogs.py" line="271"/>
         <source>Not a valid value: %1</source>
         <translation>数值无效：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="209"/>
+        <location filename="../../widgets/command_dialogs.py" line="273"/>
         <source>%1 settings will change.</source>
         <translation>将修改 %1 项参数。</translation>
     </message>
@@ -2304,272 +2304,292 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../widgets/main_window.py" line="74"/>
+        <location filename="../../widgets/main_window.py" line="77"/>
         <source>ChargeDesk — community charging console</source>
         <translation>ChargeDesk 小区充电运营台</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="82"/>
+        <location filename="../../widgets/main_window.py" line="85"/>
         <source>Communities</source>
         <translation>小区</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="98"/>
+        <location filename="../../widgets/main_window.py" line="101"/>
         <source>Map</source>
         <translation>地图</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="99"/>
+        <location filename="../../widgets/main_window.py" line="102"/>
         <source>Monitor</source>
         <translation>监控</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="100"/>
+        <location filename="../../widgets/main_window.py" line="103"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="103"/>
+        <location filename="../../widgets/main_window.py" line="106"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="151"/>
+        <location filename="../../widgets/main_window.py" line="154"/>
         <source>Users</source>
         <translation>用户</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="155"/>
+        <location filename="../../widgets/main_window.py" line="158"/>
         <source>Accounts</source>
         <translation>账号</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="159"/>
+        <location filename="../../widgets/main_window.py" line="162"/>
         <source>Audit</source>
         <translation>审计</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="209"/>
+        <location filename="../../widgets/main_window.py" line="212"/>
         <source>Account: %1</source>
         <translation>账号：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="210"/>
+        <location filename="../../widgets/main_window.py" line="213"/>
         <source>Change password…</source>
         <translation>修改密码…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="212"/>
+        <location filename="../../widgets/main_window.py" line="215"/>
         <source>Lock now</source>
         <translation>立即锁定</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="215"/>
+        <location filename="../../widgets/main_window.py" line="218"/>
         <source>demo (simulated community)</source>
         <translation>演示（模拟小区）</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="226"/>
+        <location filename="../../widgets/main_window.py" line="229"/>
         <source>The map is not available: %1</source>
         <translation>地图不可用：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="233"/>
+        <location filename="../../widgets/main_window.py" line="236"/>
         <source>Cloud: not connected</source>
         <translation>云平台：未连接</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="244"/>
+        <location filename="../../widgets/main_window.py" line="247"/>
         <source>Engine: running</source>
         <translation>引擎：运行中</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="244"/>
+        <location filename="../../widgets/main_window.py" line="247"/>
         <source>Engine: no lines</source>
         <translation>引擎：无通信线路</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="245"/>
+        <location filename="../../widgets/main_window.py" line="248"/>
         <source>RS-485 %1/%2 up · TCP %3 · %4 polls/s · worst error rate %5</source>
         <translation>RS-485 %1/%2 正常 · TCP %3 · %4 次轮询/秒 · 最高误码率 %5</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="249"/>
+        <location filename="../../widgets/main_window.py" line="252"/>
         <source>Piles online %1 / %2</source>
         <translation>在线桩 %1 / %2</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="253"/>
+        <location filename="../../widgets/main_window.py" line="256"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="256"/>
+        <location filename="../../widgets/main_window.py" line="259"/>
         <source>Database: ERROR %1 (%2 rows waiting)</source>
         <translation>数据库错误：%1（%2 条待写入）</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="304"/>
+        <location filename="../../widgets/main_window.py" line="307"/>
         <source>%1: sending %2 …</source>
         <translation>%1：正在发送“%2”…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="308"/>
+        <location filename="../../widgets/main_window.py" line="311"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="308"/>
+        <location filename="../../widgets/main_window.py" line="311"/>
         <source>FAILED</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="326"/>
+        <location filename="../../widgets/main_window.py" line="327"/>
         <source>start port</source>
         <translation>启动端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="326"/>
+        <location filename="../../widgets/main_window.py" line="327"/>
         <source>stop port</source>
         <translation>停止端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="327"/>
+        <location filename="../../widgets/main_window.py" line="328"/>
         <source>sync clock</source>
         <translation>校时</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="327"/>
+        <location filename="../../widgets/main_window.py" line="328"/>
         <source>reboot</source>
         <translation>重启</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="328"/>
+        <location filename="../../widgets/main_window.py" line="329"/>
         <source>clear fault</source>
         <translation>清除故障</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="328"/>
+        <location filename="../../widgets/main_window.py" line="329"/>
         <source>read configuration</source>
         <translation>读取参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="329"/>
+        <location filename="../../widgets/main_window.py" line="330"/>
         <source>write configuration</source>
         <translation>写入参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="329"/>
+        <location filename="../../widgets/main_window.py" line="330"/>
         <source>remote start</source>
         <translation>远程启动</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="330"/>
+        <location filename="../../widgets/main_window.py" line="331"/>
         <source>remote stop</source>
         <translation>远程停止</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="330"/>
+        <location filename="../../widgets/main_window.py" line="331"/>
         <source>charging limit</source>
         <translation>充电限流</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="331"/>
+        <location filename="../../widgets/main_window.py" line="332"/>
         <source>clear charging limits</source>
         <translation>清除限流</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="332"/>
+        <location filename="../../widgets/main_window.py" line="333"/>
         <source>composite schedule</source>
         <translation>合成功率计划</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="333"/>
+        <location filename="../../widgets/main_window.py" line="334"/>
         <source>change setting</source>
         <translation>修改参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="334"/>
+        <location filename="../../widgets/main_window.py" line="335"/>
         <source>read settings</source>
         <translation>读取参数</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="334"/>
+        <location filename="../../widgets/main_window.py" line="335"/>
         <source>reset</source>
         <translation>重启</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="335"/>
+        <location filename="../../widgets/main_window.py" line="336"/>
         <source>unlock connector</source>
         <translation>解锁充电枪</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="335"/>
+        <location filename="../../widgets/main_window.py" line="336"/>
         <source>availability</source>
         <translation>可用状态</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="336"/>
+        <location filename="../../widgets/main_window.py" line="337"/>
         <source>update firmware</source>
         <translation>固件升级</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="336"/>
+        <location filename="../../widgets/main_window.py" line="337"/>
         <source>get diagnostics</source>
         <translation>获取诊断日志</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="337"/>
+        <location filename="../../widgets/main_window.py" line="338"/>
         <source>reserve</source>
         <translation>预约</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="337"/>
+        <location filename="../../widgets/main_window.py" line="338"/>
         <source>cancel reservation</source>
         <translation>取消预约</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="338"/>
+        <location filename="../../widgets/main_window.py" line="339"/>
         <source>send local list</source>
         <translation>下发本地白名单</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="338"/>
+        <location filename="../../widgets/main_window.py" line="339"/>
         <source>local list version</source>
         <translation>本地白名单版本</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="339"/>
+        <location filename="../../widgets/main_window.py" line="340"/>
         <source>trigger message</source>
         <translation>触发上报</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="355"/>
+        <location filename="../../widgets/main_window.py" line="374"/>
+        <source>%1 port %2 for %3, %4 from the wallet</source>
+        <translation>%1 %2 号口，%3 钱包支付 %4</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="376"/>
+        <source>Starting %1 …</source>
+        <translation>正在启动：%1 …</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="385"/>
+        <source>Started: %1</source>
+        <translation>已启动：%1</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="387"/>
+        <source>Not started (nothing is charged): %1 — %2</source>
+        <translation>未能启动（不扣费）：%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/main_window.py" line="399"/>
         <source>Reboot pile</source>
         <translation>重启充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="356"/>
+        <location filename="../../widgets/main_window.py" line="400"/>
         <source>Reboot %1? Charging sessions resume after the restart if the pile has power-failure memory on.</source>
         <translation>确定重启 %1？若开启断电记忆，重启后充电将继续。</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="373"/>
+        <location filename="../../widgets/main_window.py" line="416"/>
         <source>OCPP</source>
         <translation>OCPP</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="373"/>
+        <location filename="../../widgets/main_window.py" line="416"/>
         <source>%1 is not an OCPP charge point</source>
         <translation>%1 不是 OCPP 充电桩</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="400"/>
+        <location filename="../../widgets/main_window.py" line="443"/>
         <source>Configuration</source>
         <translation>参数配置</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="138"/>
+        <location filename="../../widgets/main_window.py" line="141"/>
         <source>Card desk</source>
         <translation>发卡台</translation>
     </message>
@@ -2630,27 +2650,27 @@
         <translation>正在诊断 %1…</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="182"/>
+        <location filename="../../widgets/main_window.py" line="185"/>
         <source>Transactions</source>
         <translation>交易明细</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="182"/>
+        <location filename="../../widgets/main_window.py" line="185"/>
         <source>Statistics</source>
         <translation>统计分析</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="187"/>
+        <location filename="../../widgets/main_window.py" line="190"/>
         <source>Reports</source>
         <translation>报表</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="191"/>
+        <location filename="../../widgets/main_window.py" line="194"/>
         <source>Tariffs</source>
         <translation>资费管理</translation>
     </message>
     <message>
-        <location filename="../../widgets/main_window.py" line="102"/>
+        <location filename="../../widgets/main_window.py" line="105"/>
         <source>Ordered charging</source>
         <translation>有序充电</translation>
     </message>
@@ -4821,27 +4841,48 @@
 <context>
     <name>StartPortDialog</name>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="46"/>
+        <location filename="../../widgets/command_dialogs.py" line="58"/>
         <source>Start port %1 of %2</source>
         <translation>启动 %2 的 %1 号端口</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="47"/>
+        <location filename="../../widgets/command_dialogs.py" line="59"/>
         <source>For a time</source>
         <translation>按时长</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="48"/>
+        <location filename="../../widgets/command_dialogs.py" line="60"/>
         <source>For an amount</source>
         <translation>按金额</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="56"/>
+        <location filename="../../widgets/command_dialogs.py" line="65"/>
+        <source>For an amount from a resident&apos;s wallet</source>
+        <translation>按金额，从住户钱包支付</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="68"/>
+        <source>name, phone, room or card number</source>
+        <translation>姓名、电话、房号或卡号</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="74"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../widgets/command_dialogs.py" line="80"/>
+        <location filename="../../widgets/command_dialogs.py" line="87"/>
+        <source>Amount (¥)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="132"/>
+        <source>Choose the resident who pays.</source>
+        <translation>请选择付款的住户。</translation>
+    </message>
+    <message>
+        <location filename="../../widgets/command_dialogs.py" line="137"/>
+        <location filename="../../widgets/command_dialogs.py" line="144"/>
         <source>Enter an amount in yuan, e.g. 2 or 2.50</source>
         <translation>请输入金额（元），如 2 或 2.50</translation>
     </message>

@@ -6,37 +6,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from app.domain.permissions import Actor, Role
-from app.services import accounts, tariffs
+from app.services import tariffs
 from app.services.history_seed import generate_history
 from app.services.settlement import settle_pending
 from db.engine import session_factory
 from tests.e2e.site import BUS_PILES, TCP_PILES, Site
-from widgets.app import make_backend
-from widgets.bridge import EngineBridge
+from tests.widgets.staff import staff, window
 from widgets.main_window import MainWindow
-
-PW = "test-pass-123"
-
-
-def staff(site: Site) -> dict[str, Actor]:
-    db = session_factory(site.db)
-    accounts.create_base_account(db, login="boss", display_name="Boss", password=PW)
-    base = accounts.login(db, "boss", PW)
-    for login, role in (("fin", Role.FINANCE_ADMIN), ("clerk", Role.CARD_ADMIN), ("fac", Role.FACILITY_ADMIN)):
-        accounts.create_account(base, db, login=login, display_name=login, password=PW, roles=[role])
-    return {name: accounts.login(db, name, PW) for name in ("boss", "fin", "clerk", "fac")}
-
-
-def window(site: Site, actor: Actor, qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    assert site.engine is not None
-    w = MainWindow(EngineBridge(site.engine), make_backend(site.engine, actor),
-                   QSettings(str(tmp_path / f"{actor.login}.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    return w
 
 
 def history(site: Site, days: int = 3) -> None:
@@ -54,7 +33,7 @@ def titles(w: MainWindow) -> list[str]:
 
 def test_finance_edits_compares_and_pushes_a_tariff(site: Site, qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    people = staff(site)
+    people = staff(site, "fin", "clerk", "fac")
     assert not {"Tariffs", "Transactions", "Reports"} & set(titles(window(site, people["clerk"], qtbot, tmp_path)))
     fac = window(site, people["fac"], qtbot, tmp_path)
     assert "Reports" in titles(fac) and not fac.reports.monthly_box.isVisibleTo(fac.reports)
@@ -83,7 +62,7 @@ def test_finance_edits_compares_and_pushes_a_tariff(site: Site, qtbot, tmp_path:
 
 
 def test_transactions_statistics_and_reports(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    people = staff(site)
+    people = staff(site, "fin", "clerk", "fac")
     history(site)
     w = window(site, people["fin"], qtbot, tmp_path)
     tv = w.transactions

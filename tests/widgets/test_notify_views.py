@@ -6,32 +6,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from app.domain.permissions import Actor, Role
 from app.secrets import KeyringSecretStore
-from app.services import accounts, work_orders
 from app.services import notifications as notify
+from app.services import work_orders
 from app.services.work_orders import OrderDraft
 from db.engine import session_factory
 from tests.e2e.site import BUS_PILES, Site
+from tests.widgets.staff import staff
 from widgets.app import make_backend
 from widgets.bridge import EngineBridge
 from widgets.main_window import MainWindow
 from widgets.notify_views import NotifySettingsDialog, OutboxDialog
 
-PW = "test-pass-123"
-
-
-def staff(site: Site) -> dict[str, Actor]:
-    db = session_factory(site.db)
-    accounts.create_base_account(db, login="boss", display_name="Boss", password=PW)
-    base = accounts.login(db, "boss", PW)
-    for login, role in (("sys", Role.SYSTEM_ADMIN), ("tech", Role.MAINTENANCE), ("watch", Role.MONITORING_ADMIN)):
-        accounts.create_account(base, db, login=login, display_name=login, password=PW, roles=[role])
-    return {name: accounts.login(db, name, PW) for name in ("boss", "sys", "tech", "watch")}
-
 
 def test_settings_outbox_and_inbox(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    people = staff(site)
+    people = staff(site, "sys", "tech", "watch")
     db = session_factory(site.db)
     dlg = NotifySettingsDialog(db, people["sys"], notify.NotifySettings())
     qtbot.addWidget(dlg)

@@ -6,43 +6,21 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QProgressBar
 
-from app.domain.permissions import Actor, Role
 from app.domain.work_orders import WoState
-from app.services import accounts, wo_queries, work_orders
+from app.services import wo_queries, work_orders
 from app.services.firmware import Outcome
 from app.services.work_orders import OrderDraft
 from comm.pile.firmware import FirmwareImage
 from comm.pile.messages import PortFault
 from db.engine import session_factory
 from tests.e2e.site import BUS_PILES, TCP_PILES, Site, wait_for
-from widgets.app import make_backend
-from widgets.bridge import EngineBridge
+from tests.widgets.staff import staff, window
 from widgets.config_push_dialog import ConfigPushDialog
 from widgets.firmware_dialog import FirmwareDialog
 from widgets.main_window import MainWindow
-
-PW = "test-pass-123"
-
-
-def staff(site: Site) -> dict[str, Actor]:
-    db = session_factory(site.db)
-    accounts.create_base_account(db, login="boss", display_name="Boss", password=PW)
-    base = accounts.login(db, "boss", PW)
-    for login, role in (("fac", Role.FACILITY_ADMIN), ("tech", Role.MAINTENANCE), ("watch", Role.MONITORING_ADMIN),
-                        ("clerk", Role.CARD_ADMIN)):
-        accounts.create_account(base, db, login=login, display_name=login, password=PW, roles=[role])
-    return {name: accounts.login(db, name, PW) for name in ("boss", "fac", "tech", "watch", "clerk")}
-
-
-def window(site: Site, actor: Actor, qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    assert site.engine is not None
-    w = MainWindow(EngineBridge(site.engine), make_backend(site.engine, actor),
-                   QSettings(str(tmp_path / f"{actor.login}.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    return w
 
 
 def menus(w: MainWindow) -> list[str]:
@@ -56,7 +34,7 @@ def online(site: Site) -> None:
 
 
 def test_push_compares_then_writes_and_reports_per_pile(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    people = staff(site)
+    people = staff(site, "fac", "tech", "watch", "clerk")
     online(site)
     w = window(site, people["fac"], qtbot, tmp_path)
     assert "Maintenance" in menus(w)
@@ -81,7 +59,7 @@ def test_push_compares_then_writes_and_reports_per_pile(site: Site, qtbot, tmp_p
 
 
 def test_firmware_dialog_shows_progress_and_results(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    people = staff(site)
+    people = staff(site, "fac", "tech", "watch", "clerk")
     online(site)
     code = TCP_PILES[0]
     site.on_sim(setattr, site.pile(code), "boot_s", 0.5)
@@ -104,7 +82,7 @@ def test_firmware_dialog_shows_progress_and_results(site: Site, qtbot, tmp_path:
 
 
 def test_diagnose_from_an_order_records_the_self_test(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    people = staff(site)
+    people = staff(site, "fac", "tech", "watch", "clerk")
     online(site)
     db = session_factory(site.db)
     code, pid = BUS_PILES[1], site.pile_ids[BUS_PILES[1]]

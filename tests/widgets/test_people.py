@@ -6,36 +6,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from app.domain.permissions import Actor, Role
 from app.domain.residents import UserDraft
 from app.engine.commands import StartPort
-from app.services import accounts, audit, ledger_queries, users
+from app.services import audit, ledger_queries, users
 from app.services.audit import AuditFilter
 from db.engine import session_factory
 from tests.e2e.site import BUS_PILES, Site
-from widgets.app import make_backend
-from widgets.bridge import EngineBridge
+from tests.widgets.staff import PW, staff, window
 from widgets.main_window import MainWindow
 from widgets.user_dialogs import TopUpDialog
-
-PW = "test-pass-123"
-
-
-def staff(site: Site) -> dict[str, Actor]:
-    db = session_factory(site.db)
-    accounts.create_base_account(db, login="boss", display_name="Boss", password=PW)
-    base = accounts.login(db, "boss", PW)
-    for login, role in (("clerk", Role.CARD_ADMIN), ("watch", Role.MONITORING_ADMIN)):
-        accounts.create_account(base, db, login=login, display_name=login, password=PW, roles=[role])
-    return {name: accounts.login(db, name, PW) for name in ("boss", "clerk", "watch")}
-
-
-def window(site: Site, actor: Actor, qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    assert site.engine is not None
-    w = MainWindow(EngineBridge(site.engine), make_backend(site.engine, actor),
-                   QSettings(str(tmp_path / f"{actor.login}.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    return w
 
 
 def tab_titles(w: MainWindow) -> list[str]:
@@ -43,7 +22,7 @@ def tab_titles(w: MainWindow) -> list[str]:
 
 
 def test_each_role_sees_the_tabs_it_may_use(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    people = staff(site)
+    people = staff(site, "clerk", "watch")
     assert {"Users", "Accounts", "Audit"} <= set(tab_titles(window(site, people["boss"], qtbot, tmp_path)))
     clerk = window(site, people["clerk"], qtbot, tmp_path)
     assert "Users" in tab_titles(clerk) and "Accounts" not in tab_titles(clerk) and "Audit" not in tab_titles(clerk)
@@ -55,7 +34,7 @@ def test_each_role_sees_the_tabs_it_may_use(site: Site, qtbot, tmp_path: Path) -
 
 
 def test_a_clerk_tops_up_a_wallet_once_even_when_confirm_is_pressed_twice(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    people = staff(site)
+    people = staff(site, "clerk", "watch")
     db = session_factory(site.db)
     user = users.register_user(people["boss"], db, UserDraft(name="王芳", building="3", unit="2", room="501",
                                                                vehicle_class="ebike"))
@@ -76,7 +55,7 @@ def test_a_clerk_tops_up_a_wallet_once_even_when_confirm_is_pressed_twice(site: 
 
 
 def test_a_refused_remote_command_says_why_and_sends_nothing(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    people = staff(site)
+    people = staff(site, "clerk", "watch")
     w = window(site, people["clerk"], qtbot, tmp_path)
     code = BUS_PILES[0]
     before = site.runtime.buses["bus-1"].server.stats.requests
@@ -88,7 +67,7 @@ def test_a_refused_remote_command_says_why_and_sends_nothing(site: Site, qtbot, 
 
 
 def test_the_idle_lock_needs_the_same_accounts_password(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    people = staff(site)
+    people = staff(site, "clerk", "watch")
     w = window(site, people["clerk"], qtbot, tmp_path)
     w.idle_lock.lock()
     dlg = w.idle_lock.dialog

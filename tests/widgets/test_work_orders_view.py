@@ -5,38 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from app.domain.permissions import Actor, Role
 from app.domain.work_orders import RepairResult, WoAction, WoState
-from app.services import accounts, wo_queries, work_orders
+from app.services import wo_queries, work_orders
 from app.services.work_orders import OrderDraft
 from db.engine import session_factory
 from tests.e2e.site import BUS_PILES, Site
-from widgets.app import make_backend
-from widgets.bridge import EngineBridge
+from tests.widgets.staff import staff, window
 from widgets.main_window import MainWindow
 from widgets.wo_dialogs import AssignDialog, NoteDialog, RaiseOrderDialog, RepairDialog
-
-PW = "test-pass-123"
-
-
-def staff(site: Site) -> dict[str, Actor]:
-    db = session_factory(site.db)
-    accounts.create_base_account(db, login="boss", display_name="Boss", password=PW)
-    base = accounts.login(db, "boss", PW)
-    for login, role in (("clerk", Role.CARD_ADMIN), ("watch", Role.MONITORING_ADMIN), ("tech", Role.MAINTENANCE)):
-        accounts.create_account(base, db, login=login, display_name=f"{login} 师傅", password=PW, roles=[role])
-    return {name: accounts.login(db, name, PW) for name in ("boss", "clerk", "watch", "tech")}
-
-
-def window(site: Site, actor: Actor, qtbot, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    assert site.engine is not None
-    w = MainWindow(EngineBridge(site.engine), make_backend(site.engine, actor),
-                   QSettings(str(tmp_path / f"{actor.login}.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    return w
 
 
 def titles(w: MainWindow) -> list[str]:
@@ -44,7 +23,7 @@ def titles(w: MainWindow) -> list[str]:
 
 
 def test_who_sees_work_orders_and_the_raise_buttons(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    people = staff(site)
+    people = staff(site, "clerk", "watch", "tech", display="{login} 师傅")
     clerk = window(site, people["clerk"], qtbot, tmp_path)
     assert "Work orders" not in titles(clerk) and not clerk.alarms.order.isVisibleTo(clerk.alarms)
     watch = window(site, people["watch"], qtbot, tmp_path)
@@ -56,7 +35,7 @@ def test_who_sees_work_orders_and_the_raise_buttons(site: Site, qtbot, tmp_path:
 
 
 def test_raise_assign_work_and_verify_in_the_tab(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    people = staff(site)
+    people = staff(site, "clerk", "watch", "tech", display="{login} 师傅")
     db = session_factory(site.db)
     pile_id = site.pile_ids[BUS_PILES[0]]
     watch = window(site, people["watch"], qtbot, tmp_path)
@@ -117,7 +96,7 @@ def test_raise_assign_work_and_verify_in_the_tab(site: Site, qtbot, tmp_path: Pa
 
 
 def test_overdue_rows_are_red_and_an_alarm_raises_an_order(site: Site, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    people = staff(site)
+    people = staff(site, "clerk", "watch", "tech", display="{login} 师傅")
     db = session_factory(site.db)
     late = work_orders.raise_order(people["watch"], db, OrderDraft(pile_id=site.pile_ids[BUS_PILES[2]],
                                                                      severity="critical"),
