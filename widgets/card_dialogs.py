@@ -45,7 +45,7 @@ from app.services.remote import CommandEngine
 from app.services.unit import Db
 from widgets.look import local
 from widgets.messages import chinese_ui, error_text
-from widgets.ops import run_background, when_done
+from widgets.ops import LatestLoad, run_background, when_done
 
 METHODS = ("cash", "wechat", "alipay", "bank")
 
@@ -168,6 +168,10 @@ class IssueDialog(QDialog):
         buttons.accepted.connect(self._ok)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        actor, db = self.actor, self.db
+        # search as the clerk types: one query at a time, the newest text last
+        self._search = LatestLoad(lambda text: users.search_users(actor, db, text, limit=50), self._show,
+                                  lambda exc: self.error.setText(error_text(exc)), parent=self)
         self.search.textChanged.connect(self._find)
         self.kind.currentIndexChanged.connect(lambda _: self.until.setEnabled(self.kind.currentData() == "monthly"))
         self.until.setEnabled(False)
@@ -175,9 +179,7 @@ class IssueDialog(QDialog):
         self._find()
 
     def _find(self) -> None:
-        text = self.search.text()
-        run_background(lambda: users.search_users(self.actor, self.db, text, limit=50), self._show,
-                       lambda exc: self.error.setText(error_text(exc)), parent=self)  # fmt: skip
+        self._search.request(self.search.text())
 
     def _show(self, found: list[users.UserInfo]) -> None:
         self.people.clear()
