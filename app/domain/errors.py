@@ -51,11 +51,15 @@ class Conflict(ChargeDeskError):
 
 
 class InsufficientFunds(ChargeDeskError):
-    def __init__(self, balance_fen: int, needed_fen: int) -> None:
+    def __init__(self, balance_fen: int, needed_fen: int, *, say_balance: bool = True) -> None:
+        """``say_balance`` False: for a role that may not see wallets, the message names only what is needed."""
         from app.domain.money import format_money
 
         have, need = format_money(balance_fen), format_money(needed_fen)
-        super().__init__(f"余额不足：余额 {have}，需要 {need}", f"insufficient balance: {have}, needs {need}")
+        if say_balance:
+            super().__init__(f"余额不足：余额 {have}，需要 {need}", f"insufficient balance: {have}, needs {need}")
+        else:
+            super().__init__(f"余额不足：钱包里不够 {need}", f"insufficient balance: the wallet does not hold {need}")
         self.balance_fen = balance_fen
         self.needed_fen = needed_fen
 

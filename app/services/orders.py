@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from app.domain.errors import InsufficientFunds, NotFound, ValidationError
 from app.domain.journal import wallet_code
 from app.domain.money import require_fen
-from app.domain.permissions import Actor, Permission, require
+from app.domain.permissions import Actor, Permission, allows, require
 from app.engine.commands import CommandOutcome, StartPort
 from app.services import audit, remote
 from app.services.remote import CommandEngine
@@ -53,7 +53,8 @@ def start_for_user(actor: Actor, db: Db, engine: CommandEngine, *, user_id: uuid
             raise ValidationError(f"用户 {user.name} 已停用", f"user {user.name} is deactivated", field="user")
         balance = s.scalar(select(LedgerAccount.balance_fen).where(LedgerAccount.code == wallet_code(user_id)))
         if balance is None or balance < amount_fen:
-            raise InsufficientFunds(int(balance or 0), amount_fen)
+            raise InsufficientFunds(int(balance or 0), amount_fen,
+                                    say_balance=allows(actor, Permission.VIEW_WALLETS))
         order = ChargeOrder(user_id=user_id, pile_id=pile_id, port_number=port, amount_fen=amount_fen,
                             minutes=minutes, status="pending", created_by=actor.login)  # fmt: skip
         s.add(order)
