@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.engine.cancellation import raise_if_cancelled
 from comm.dlt645.link import Dlt645Link
 from comm.meters.device import Dlt645Meter, Meter, ModbusMeter
 from comm.meters.messages import MeterDisconnected, MeterLinkError, MeterReading
@@ -156,6 +157,7 @@ class MeterPoller:
         backoff = 0.5
         try:
             while True:
+                raise_if_cancelled()
                 if not self.connected and not await self._connect():
                     for m in self.meters:
                         self._failed(m, f"cannot open {self.spec.device}")

@@ -25,7 +25,8 @@ from comm.pile.messages import Command, CommandCode, CommandResult, FirmwareComm
 @dataclass(frozen=True, slots=True)
 class FirmwareCtl:
     """One firmware command (BEGIN with size, CRC and version; VERIFY; ACTIVATE; CONFIRM; ROLLBACK; ABORT).
-    Confirmed by reading the firmware block back (result_seq), except ACTIVATE: the pile reboots at once."""
+    Confirmed by reading the firmware block back (result_seq); after ACTIVATE or ROLLBACK a pile that stays
+    silent is rebooting (the boot count tells)."""
 
     pile_id: uuid.UUID
     command: FirmwareCommand
@@ -90,7 +91,6 @@ def _outcome(ok: bool, detail: str, wall: Callable[[], float], **data: Any) -> C
 
 
 _fw_codecs: dict[str, FirmwareCodec] = {}
-_fw_seq: dict[int, int] = {}
 
 
 def _fw(dev: PileDevice) -> FirmwareCodec:
@@ -130,9 +130,13 @@ async def _firmware_ctl(request: Request, dev: PileDevice, cmd: FirmwareCtl, wal
 
     A lost request or a lost reply (a noisy line; a pile that went straight into the reboot it was told
     to do) is not a failure in itself — the read-back tells which, and only a command that never landed is
-    written again (with the same sequence number), so nothing is carried out twice."""
+    written again (with the same sequence number), so nothing is carried out twice. The number follows the one
+    the pile reports now, so a read-back can never be mistaken for ours (after a console restart, say)."""
     fw = _fw(dev)
-    seq = _fw_seq[id(dev)] = _fw_seq.get(id(dev), 0) % 0xFFFF + 1
+    before = await _read_back(request, dev, False)
+    if before is None:
+        raise PileTimeout(f"unit {dev.unit_id}: firmware {cmd.command.value}: the pile does not answer (not sent)")
+    seq = before.result_seq % 0xFFFF + 1
     ctl = FirmwareControl(cmd.command, seq, cmd.image_size, cmd.image_crc, cmd.version)
     status: FirmwareStatus | None = None
     reboots = cmd.command in REBOOTS

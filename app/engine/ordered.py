@@ -50,6 +50,7 @@ from app.domain.ordered_charging import (
     allocate,
 )
 from app.domain.ordered_plan import plan_ahead
+from app.engine.cancellation import raise_if_cancelled
 from app.engine.commands import StartPort, StopPort
 from app.engine.events import (
     Event,
@@ -203,6 +204,7 @@ class OrderedRuntime:
         reloading: asyncio.Future[None] | None = None
         try:
             while True:
+                raise_if_cancelled()
                 now = time.monotonic()
                 if now - reloaded >= self.tuning.reload_s and (reloading is None or reloading.done()):
                     # In the background: a slow database must not hold up shedding load over the limit.

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from app.engine.blacklist import execute_push
+from app.engine.cancellation import raise_if_cancelled
 from app.engine.commands import (
     ClearFault,
     CommandOutcome,
@@ -140,6 +141,7 @@ class LinePoller:
     async def run(self) -> None:
         try:
             while True:
+                raise_if_cancelled()
                 if not self.connected and not await self._connect():
                     continue
                 if not self._commands.empty():

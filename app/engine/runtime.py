@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine as SqlEngine
 
 from app.engine.blacklist import BlacklistRuntime, BlacklistTuning
+from app.engine.cancellation import finish
 from app.engine.commands import CommandOutcome, PileCommand
 from app.engine.devices import DeviceRuntime, DeviceSettings
 from app.engine.events import (
@@ -135,6 +136,8 @@ class Engine:
             loop.call_soon_threadsafe(stopping.set)
         if self._thread is not None:
             self._thread.join(timeout)
+            if self._thread.is_alive():  # (a task that will not end: it keeps its serial port — say so)
+                log.error("the engine did not stop within %.0f s; its thread is left running", timeout)
         self._db_pool.shutdown(wait=True)
 
     def submit(self, cmd: PileCommand | OcppCommand) -> concurrent.futures.Future[CommandOutcome]:
@@ -182,9 +185,7 @@ class Engine:
         tasks += [asyncio.ensure_future(coro) for coro in self.blacklist.tasks()]
         self._ready.set()
         await self._stopping.wait()
-        for t in tasks:
-            t.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        await finish(tasks)
         await self._flush()  # what was observed before the stop is kept
         self.hub.flush()
 

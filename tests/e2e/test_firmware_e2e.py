@@ -140,9 +140,10 @@ def test_a_lost_reply_to_a_firmware_command_is_settled_by_the_read_back_not_by_s
     def send(cmd: object) -> CommandOutcome:
         return site.engine.submit(cmd).result(30)  # type: ignore[arg-type]
 
+    site.on_sim(setattr, sim, "_fw_seq", 41)  # an earlier console's last command: ours must not look like it
     begin = send(FirmwareCtl(pid, FirmwareCommand.BEGIN, image_size=img.size, image_crc=img.crc,
                              version=img.version))
-    assert begin.ok, begin.detail
+    assert begin.ok and begin.data["status"].result_seq == 42, begin.detail
     for i, chunk in enumerate(blocks(img.payload, begin.data["status"].block_bytes)):
         assert send(FirmwareBlock(pid, i, chunk)).ok
     assert send(FirmwareCtl(pid, FirmwareCommand.VERIFY)).ok

@@ -92,8 +92,14 @@ def test_station_load_from_the_transformer_meter_and_the_charging_ports(metered:
         tracker = engine.devices.loads
         states = [*states, f"engine sees {sorted(seen)}", f"tracker knows the pile: {pid in tracker._pile_station}",
                   f"tracker ports {tracker._stations[station_id].ports if station_id in tracker._stations else None}"]
+        snap = engine.snapshot()
+        lines = [(h.line, h.connected, round(h.polls_per_s, 1), round(h.error_rate, 2), h.piles_online, h.piles_total)
+                 for h in snap.lines.values()]
+        piles = {c: (p.online if (p := snap.piles.get(site.pile_ids[c])) else None) for c in (*BUS_PILES, *TCP_PILES)}
+        bus = site.runtime.buses["bus-1"].server
         raise AssertionError(f"{exc}: load {ld}; ports at the pile {states}; meters "
-                             f"{[(m.kind, m.online, m.detail) for m in engine.snapshot().meters.values()]}") from None
+                             f"{[(m.kind, m.online, m.detail) for m in snap.meters.values()]}; lines {lines}; "
+                             f"piles online {piles}; bus-1 sim {bus.stats} on {bus.device}") from None
     assert load.limit_w == 60_000
     # The meter sees household + charging through a ×40 CT (the DL/T 645 reading is 1/40 of it, 0.1 W steps);
     # charging comes from the ports. Both are sampled at slightly different instants: allow a few ports' drift.
