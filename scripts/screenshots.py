@@ -127,4 +127,8 @@ def unknown_wallbox(run):  # type: ignore[no-untyped-def]
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    # The pictures are written. Skip the interpreter's final garbage collection: it destroys the windows' Qt
+    # objects after the QApplication, in no set order, and PySide6 can abort there ("none_dealloc").
+    os._exit(code)
