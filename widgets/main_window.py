@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -377,7 +378,7 @@ class MainWindow(QMainWindow):
 
         def said(text: str, ok: bool) -> None:
             colour = "#2e9d4f" if ok else "#d9343a"
-            pv.status.setText(f"<span style='color:{colour}'><b>{text}</b></span>")
+            pv.status.setText(f"<span style='color:{colour}'><b>{html.escape(text)}</b></span>")  # a name is text
             self.statusBar().showMessage(text, 8000)
 
         def finished(order: orders.OrderInfo) -> None:
