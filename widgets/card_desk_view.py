@@ -170,7 +170,9 @@ class CardDeskView(QWidget):
         self._history: dict[str, Any] = {}
         # One history query at a time; asked again meanwhile (a tap, then the operation's reload), one more runs
         # after it with the newest card: two in flight could land out of order and show a stale list.
-        self._history_load = LatestLoad(self._query_history, self.show_history, self._failed, parent=self)
+        self._history_load = LatestLoad(
+            lambda card_no, user_id: card_queries.card_history(actor, db, card_no=card_no, user_id=user_id),
+            self.show_history, self._failed, parent=self)
         self._refresh_buttons()
         self.make_key = QPushButton(self.tr("Create the card master key (first desk)"), self)
         self.import_key = QPushButton(self.tr("Import the master key from another desk…"), self)
@@ -552,10 +554,7 @@ class CardDeskView(QWidget):
 
     def _load_history(self, *, card_no: int | None = None, user_id: uuid.UUID | None = None) -> None:
         self._history = {"card_no": card_no, "user_id": user_id}
-        self._history_load.request()
-
-    def _query_history(self) -> CardHistory:  # (pool thread) the card or user asked for last
-        return card_queries.card_history(self.actor, self.db, **dict(self._history))
+        self._history_load.request(card_no, user_id)
 
     def show_history(self, h: CardHistory) -> None:
         zh = chinese_ui()

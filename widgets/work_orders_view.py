@@ -50,10 +50,8 @@ class WorkOrdersView(QWidget):
         super().__init__(parent)
         self.db, self.actor, self.stations = db, actor, stations
         # One list query at a time with the newest filter (two in flight could land out of order: a stale list).
-        self._flt: OrderFilter | None = None
-        self._orders_load = LatestLoad(lambda: wo_queries.list_orders(self.actor, self.db, self._flt or OrderFilter()),
-                                       self._fill,
-                                       self._error, parent=self)
+        self._orders_load = LatestLoad(lambda flt: wo_queries.list_orders(actor, db, flt), self._fill, self._error,
+                                       parent=self)
         self.operator_name, self.files_dir = operator_name, files_dir
         self.sev = severity_names()
         self.state_names = state_names()
@@ -161,8 +159,7 @@ class WorkOrdersView(QWidget):
                            text=self.f_text.text())
 
     def refresh(self) -> None:
-        self._flt = self._filter()  # read on the GUI thread; the query runs in the pool
-        self._orders_load.request()
+        self._orders_load.request(self._filter())  # read on the GUI thread; the query runs in the pool
 
     def _fill(self, rows: list[OrderInfo]) -> None:
         keep = self._select_after or self.current

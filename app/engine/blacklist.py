@@ -139,19 +139,27 @@ class BlacklistRuntime:
             return
         if not isinstance(cmd, PushBlacklist):
             return
-        now = datetime.now(UTC)
         if outcome.ok:
             self.reported[pile_id] = self.recorded[pile_id] = cmd.version
-            self._succeeded(pile_id)
-            self._save(pile_id, list_version=cmd.version, entries=len(cmd.cards), seen_at=now, pushed_at=now,
-                       error=None, failed_at=None)
-            self.engine._publish([PileEventLogged(pile_id, "blacklist_pushed", "info", outcome.detail, now)])
-            return
+            self._pushed(pile_id, cmd.version, len(cmd.cards), outcome.detail)
+        else:
+            self._push_failed(pile_id, f"blacklist {cmd.version}", outcome.detail)
+
+    def _pushed(self, pile_id: uuid.UUID, version: int, entries: int | None, detail: str) -> None:
+        """A push confirmed (e-bike pile or car charge point): recorded, logged, its back-off forgotten."""
+        now = datetime.now(UTC)
+        self._succeeded(pile_id)
+        self._save(pile_id, list_version=version, entries=entries, seen_at=now, pushed_at=now, error=None,
+                   failed_at=None)
+        self.engine._publish([PileEventLogged(pile_id, "blacklist_pushed", "info", detail, now)])
+
+    def _push_failed(self, pile_id: uuid.UUID, what: str, detail: str) -> None:
+        """A push not taken: recorded, logged with when it is tried again."""
+        now = datetime.now(UTC)
         wait = self._back_off(pile_id)
-        self._save(pile_id, error=outcome.detail[:1000], failed_at=now)
+        self._save(pile_id, error=detail[:1000], failed_at=now)
         self.engine._publish([PileEventLogged(pile_id, "blacklist_push_failed", "warning",
-                                              f"blacklist {cmd.version} not taken: {outcome.detail}; "
-                                              f"retried in {wait:.0f} s", now)])
+                                              f"{what} not taken: {detail}; retried in {wait:.0f} s", now)])
 
     def _succeeded(self, pile_id: uuid.UUID) -> None:
         self.backoff.pop(pile_id, None)
@@ -241,12 +249,8 @@ class BlacklistRuntime:
         version, now = self.desired.version, datetime.now(UTC)
         if outcome.ok:
             self.car_sent[pile_id] = version
-            self._succeeded(pile_id)
-            self._save(pile_id, list_version=version, entries=None, seen_at=now, pushed_at=now, error=None,
-                       failed_at=None)
-            self.engine._publish([PileEventLogged(
-                pile_id, "blacklist_pushed", "info",
-                f"local authorization list sent for blacklist version {version}: {outcome.detail}", now)])
+            self._pushed(pile_id, version, None,
+                         f"local authorization list sent for blacklist version {version}: {outcome.detail}")
             return
         if outcome.data.get("status") == "NotSupported" or outcome.data.get("error_code") in NO_LOCAL_LIST:
             # Final for this connection (asked again after it reconnects: a firmware update may add it). Such
@@ -259,11 +263,7 @@ class BlacklistRuntime:
                 "(it answered NotSupported): it asks the console for every card, and blocked cards are refused "
                 "there", now)])
             return
-        wait = self._back_off(pile_id)
-        self._save(pile_id, error=outcome.detail[:1000], failed_at=now)
-        self.engine._publish([PileEventLogged(pile_id, "blacklist_push_failed", "warning",
-                                              f"local authorization list (blacklist {version}) not taken: "
-                                              f"{outcome.detail}; retried in {wait:.0f} s", now)])
+        self._push_failed(pile_id, f"local authorization list (blacklist {version})", outcome.detail)
 
     # -- database (the engine's single database thread) -------------------------------------------------
     def _read_desired(self) -> Desired:
